@@ -1,0 +1,180 @@
+//! The typed settings the rest of aimsbot reads, with their defaults.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use url::Url;
+
+use crate::database_url::DatabaseUrl;
+
+/// All settings, after defaults, the config file and `AIMSBOT_*` variables were merged and
+/// validated.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub database: DatabaseSettings,
+    pub discord: DiscordSettings,
+    pub web: WebSettings,
+    pub scheduler: SchedulerSettings,
+    pub roles: RoleSettings,
+    pub log: LogSettings,
+}
+
+/// `[database]`: where evidence is stored and how the connection pool behaves.
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    pub url: DatabaseUrl,
+    pub max_connections: u32,
+    /// Only used with SQLite.
+    pub sqlite_synchronous: SqliteSynchronous,
+    /// How long a SQLite writer waits for the database lock before failing.
+    pub busy_timeout: Duration,
+    /// Whether `run` applies pending migrations at start.
+    pub auto_migrate: bool,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: DatabaseUrl::default(),
+            max_connections: 10,
+            sqlite_synchronous: SqliteSynchronous::Full,
+            busy_timeout: Duration::from_secs(10),
+            auto_migrate: true,
+        }
+    }
+}
+
+/// SQLite's `PRAGMA synchronous` level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SqliteSynchronous {
+    /// An acknowledged record survives power loss.
+    #[default]
+    Full,
+    /// An acknowledged record survives process crashes only; faster.
+    Normal,
+}
+
+impl SqliteSynchronous {
+    /// The spelling used in the config file and in `PRAGMA synchronous`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Full => "full",
+            Self::Normal => "normal",
+        }
+    }
+}
+
+/// `[discord]`: the bot's connection to Discord.
+#[derive(Debug, Clone)]
+pub struct DiscordSettings {
+    /// `None` means Discord is not configured; the service still runs without it.
+    /// Already resolved from `token_file` when that was used.
+    pub token: Option<SecretString>,
+    /// The file the token was read from, if it came from `discord.token_file`; kept so the
+    /// effective config can say where the token came from.
+    pub token_file: Option<PathBuf>,
+    pub api_base_url: Url,
+    pub application_id: Option<u64>,
+    /// Guilds to register commands in; empty means register globally.
+    pub guild_ids: Vec<u64>,
+    /// Channel for serious-incident notices and escalations.
+    pub compliance_channel_id: Option<u64>,
+    /// Guided-prompt sessions expire after this long.
+    pub session_ttl: Duration,
+}
+
+impl Default for DiscordSettings {
+    fn default() -> Self {
+        Self {
+            token: None,
+            token_file: None,
+            api_base_url: default_discord_api_base_url(),
+            application_id: None,
+            guild_ids: Vec::new(),
+            compliance_channel_id: None,
+            session_ttl: Duration::from_secs(24 * 60 * 60),
+        }
+    }
+}
+
+fn default_discord_api_base_url() -> Url {
+    Url::parse("https://discord.com").expect("the literal default Discord URL is valid")
+}
+
+/// `[web]`: the HTTP listener.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    pub bind: SocketAddr,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080),
+        }
+    }
+}
+
+/// `[scheduler]`: the periodic job runner.
+#[derive(Debug, Clone)]
+pub struct SchedulerSettings {
+    pub tick_interval: Duration,
+    /// Time zone for schedules that do not name their own.
+    pub default_time_zone: chrono_tz::Tz,
+}
+
+impl Default for SchedulerSettings {
+    fn default() -> Self {
+        Self {
+            tick_interval: Duration::from_secs(15),
+            default_time_zone: chrono_tz::Tz::UTC,
+        }
+    }
+}
+
+/// `[roles]`: Discord role ids granting each aimsbot role.
+#[derive(Debug, Clone, Default)]
+pub struct RoleSettings {
+    /// Empty means every guild member may report, override and attest.
+    pub member: Vec<u64>,
+    pub owner: Vec<u64>,
+    pub compliance: Vec<u64>,
+    pub auditor: Vec<u64>,
+}
+
+/// `[log]`: tracing output.
+#[derive(Debug, Clone)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    /// A `tracing_subscriber::EnvFilter` directive; `RUST_LOG` overrides it at runtime.
+    pub filter: String,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Pretty,
+            filter: "info".to_owned(),
+        }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    #[default]
+    Pretty,
+    Json,
+}
+
+impl LogFormat {
+    /// The spelling used in the config file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pretty => "pretty",
+            Self::Json => "json",
+        }
+    }
+}

@@ -1,0 +1,551 @@
+//! The write and read paths both backends share. The SQL is the same text on both (`$N`
+//! placeholders work on SQLite too); what differs (how a write transaction begins, how the
+//! ledger head is locked) comes from each store's constants, and the Rust body is generated
+//! once per backend by [`impl_store!`] because sqlx's executors are concrete types.
+
+use aimsbot_workflows::ledger::StoredEvent;
+use aimsbot_workflows::ports::StoreError;
+use aimsbot_workflows::records::{Record, StoredRecord};
+use aimsbot_workflows::{GuildId, RecordKind, Reference, Timestamp, ValidationError};
+
+pub(crate) const ALLOCATE_REFERENCE: &str = "\
+    INSERT INTO reference_counters (guild_id, kind, year, last_number) VALUES ($1, $2, $3, 1) \
+    ON CONFLICT (guild_id, kind, year) DO UPDATE SET last_number = reference_counters.last_number + 1 \
+    RETURNING last_number";
+
+pub(crate) const INSERT_EVENT: &str = "\
+    INSERT INTO ledger_events (seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+pub(crate) const ADVANCE_HEAD: &str = "UPDATE ledger_head SET seq = $1, hash = $2 WHERE id = 1";
+
+pub(crate) const SELECT_HEAD: &str = "SELECT seq, hash FROM ledger_head WHERE id = 1";
+
+pub(crate) const INSERT_RECORD: &str = "\
+    INSERT INTO records (guild_id, reference, kind, title, status, ai_system, person_platform, person_id, body, created_at, updated_at, last_seq) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)";
+
+pub(crate) const UPDATE_RECORD: &str = "\
+    UPDATE records SET title = $3, status = $4, ai_system = $5, body = $6, updated_at = $7, last_seq = $8 \
+    WHERE guild_id = $1 AND reference = $2";
+
+pub(crate) const SELECT_RECORD: &str = "\
+    SELECT guild_id, reference, kind, body, created_at, updated_at, last_seq FROM records \
+    WHERE guild_id = $1 AND reference = $2";
+
+/// Optional filters are bound as NULL when absent, so the statement text never changes.
+pub(crate) const SELECT_RECORDS: &str = "\
+    SELECT guild_id, reference, kind, body, created_at, updated_at, last_seq FROM records \
+    WHERE ($1 IS NULL OR guild_id = $1) \
+      AND ($2 IS NULL OR kind = $2) \
+      AND ($3 IS NULL OR status = $3) \
+      AND ($4 IS NULL OR (person_platform = $4 AND person_id = $5)) \
+    ORDER BY created_at DESC, reference DESC \
+    LIMIT $6";
+
+pub(crate) const SELECT_EVENT: &str = "\
+    SELECT seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash \
+    FROM ledger_events WHERE seq = $1";
+
+pub(crate) const SELECT_RECORD_EVENTS: &str = "\
+    SELECT seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash \
+    FROM ledger_events WHERE guild_id = $1 AND record_ref = $2 ORDER BY seq";
+
+pub(crate) const SELECT_EVENTS_AFTER: &str = "\
+    SELECT seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash \
+    FROM ledger_events WHERE seq > $1 ORDER BY seq LIMIT $2";
+
+pub(crate) const SELECT_IDEMPOTENCY_KEY: &str =
+    "SELECT guild_id, reference, seq FROM idempotency_keys WHERE key = $1";
+
+pub(crate) const INSERT_IDEMPOTENCY_KEY: &str = "\
+    INSERT INTO idempotency_keys (key, guild_id, reference, seq, created_at) VALUES ($1, $2, $3, $4, $5)";
+
+pub(crate) const SELECT_SCHEMA_VERSION: &str =
+    "SELECT MAX(version) FROM _sqlx_migrations WHERE success";
+
+/// Idempotency keys are bounded so a client cannot make us store megabytes per write.
+pub(crate) const MAX_IDEMPOTENCY_KEY_LEN: usize = 200;
+
+pub(crate) fn check_idempotency_key(key: Option<&String>) -> Result<(), StoreError> {
+    match key {
+        Some(key) if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_LEN => {
+            Err(StoreError::Invalid(ValidationError::new(
+                "idempotency_key",
+                format!("must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} bytes"),
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A `records` row as read.
+pub(crate) struct RecordRow {
+    pub guild_id: String,
+    pub reference: String,
+    pub kind: String,
+    pub body: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub last_seq: i64,
+}
+
+/// Data read back that does not parse is corruption or tampering, not a user mistake: it is
+/// reported as a backend failure naming the row, so it reaches the logs and the operator.
+fn corrupt(what: String) -> StoreError {
+    StoreError::backend(std::io::Error::new(std::io::ErrorKind::InvalidData, what))
+}
+
+impl RecordRow {
+    pub(crate) fn into_stored(self) -> Result<StoredRecord, StoreError> {
+        let context = |e: ValidationError| {
+            corrupt(format!(
+                "record {} in guild {}: {e}",
+                self.reference, self.guild_id
+            ))
+        };
+        let kind: RecordKind = self.kind.parse().map_err(context)?;
+        let body = serde_json::from_str(&self.body)
+            .map_err(|e| context(ValidationError::new("body", e.to_string())))?;
+        Ok(StoredRecord {
+            guild: GuildId::new(self.guild_id.clone()).map_err(context)?,
+            reference: self.reference.parse().map_err(context)?,
+            record: Record::from_json(kind, body).map_err(context)?,
+            created_at: self.created_at.parse::<Timestamp>().map_err(context)?,
+            updated_at: self.updated_at.parse::<Timestamp>().map_err(context)?,
+            last_seq: u64::try_from(self.last_seq).unwrap_or_default(),
+        })
+    }
+}
+
+pub(crate) fn parse_event(row: &StoredEvent) -> Result<aimsbot_workflows::LedgerEvent, StoreError> {
+    row.parse()
+        .map_err(|e| corrupt(format!("ledger event seq {}: {e}", row.seq)))
+}
+
+pub(crate) fn seq_to_i64(seq: u64) -> i64 {
+    i64::try_from(seq).unwrap_or(i64::MAX)
+}
+
+pub(crate) fn seq_from_i64(seq: i64) -> u64 {
+    u64::try_from(seq).unwrap_or_default()
+}
+
+pub(crate) fn reference_from_counter(
+    kind: RecordKind,
+    year: i32,
+    number: i64,
+) -> Result<Reference, StoreError> {
+    let number = u32::try_from(number)
+        .map_err(|_| corrupt(format!("reference counter {number} is out of range")))?;
+    Reference::new(kind, year, number).map_err(StoreError::Invalid)
+}
+
+/// Generates `impl Store` for a store type over one sqlx database. The type provides
+/// `begin_write()`, `read_pool()` and `LOCK_HEAD`.
+macro_rules! impl_store {
+    ($store:ty, $db:ty) => {
+        impl $store {
+            async fn lock_head(
+                tx: &mut sqlx::Transaction<'static, $db>,
+            ) -> Result<aimsbot_workflows::ChainHead, StoreError> {
+                let (seq, hash): (i64, String) = sqlx::query_as(Self::LOCK_HEAD)
+                    .fetch_one(&mut **tx)
+                    .await
+                    .map_err(StoreError::backend)?;
+                Ok(aimsbot_workflows::ChainHead {
+                    seq: $crate::shared::seq_from_i64(seq),
+                    hash: hash
+                        .parse()
+                        .map_err(|e: aimsbot_workflows::ValidationError| {
+                            StoreError::backend(std::io::Error::new(
+                                std::io::ErrorKind::InvalidData,
+                                format!("ledger head hash: {e}"),
+                            ))
+                        })?,
+                })
+            }
+
+            async fn fetch_event<'e, E>(
+                executor: E,
+                seq: u64,
+            ) -> Result<aimsbot_workflows::LedgerEvent, StoreError>
+            where
+                E: sqlx::Executor<'e, Database = $db>,
+            {
+                let row: $crate::shared::EventTuple = sqlx::query_as($crate::shared::SELECT_EVENT)
+                    .bind($crate::shared::seq_to_i64(seq))
+                    .fetch_one(executor)
+                    .await
+                    .map_err(StoreError::backend)?;
+                $crate::shared::parse_event(&$crate::shared::event_from_tuple(row))
+            }
+
+            async fn fetch_record<'e, E>(
+                executor: E,
+                guild: &str,
+                reference: &str,
+            ) -> Result<Option<aimsbot_workflows::StoredRecord>, StoreError>
+            where
+                E: sqlx::Executor<'e, Database = $db>,
+            {
+                let row: Option<$crate::shared::RecordTuple> =
+                    sqlx::query_as($crate::shared::SELECT_RECORD)
+                        .bind(guild)
+                        .bind(reference)
+                        .fetch_optional(executor)
+                        .await
+                        .map_err(StoreError::backend)?;
+                row.map(|r| $crate::shared::record_from_tuple(r).into_stored())
+                    .transpose()
+            }
+
+            /// Finds the result of an earlier write with the same idempotency key.
+            async fn replay(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                key: &str,
+            ) -> Result<Option<aimsbot_workflows::ports::Committed>, StoreError> {
+                let found: Option<(String, String, i64)> =
+                    sqlx::query_as($crate::shared::SELECT_IDEMPOTENCY_KEY)
+                        .bind(key)
+                        .fetch_optional(&mut **tx)
+                        .await
+                        .map_err(StoreError::backend)?;
+                let Some((guild, reference, seq)) = found else {
+                    return Ok(None);
+                };
+                let event = Self::fetch_event(&mut **tx, $crate::shared::seq_from_i64(seq)).await?;
+                let record = Self::fetch_record(&mut **tx, &guild, &reference)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(reference.clone()))?;
+                Ok(Some(aimsbot_workflows::ports::Committed {
+                    record,
+                    event,
+                    replayed: true,
+                }))
+            }
+
+            /// Appends a sealed event after `head` and records any idempotency key, inside `tx`.
+            async fn append_event(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                head: &aimsbot_workflows::ChainHead,
+                event: aimsbot_workflows::ledger::NewEvent,
+                idempotency_key: Option<&str>,
+            ) -> Result<aimsbot_workflows::LedgerEvent, StoreError> {
+                let sealed = event.seal(head);
+                let row = sealed.to_row();
+                sqlx::query($crate::shared::INSERT_EVENT)
+                    .bind($crate::shared::seq_to_i64(row.seq))
+                    .bind(&row.guild_id)
+                    .bind(&row.record_ref)
+                    .bind(&row.kind)
+                    .bind(&row.actor)
+                    .bind(&row.recorded_at)
+                    .bind(&row.payload)
+                    .bind(&row.prev_hash)
+                    .bind(&row.hash)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(StoreError::backend)?;
+                sqlx::query($crate::shared::ADVANCE_HEAD)
+                    .bind($crate::shared::seq_to_i64(row.seq))
+                    .bind(&row.hash)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(StoreError::backend)?;
+                if let Some(key) = idempotency_key {
+                    sqlx::query($crate::shared::INSERT_IDEMPOTENCY_KEY)
+                        .bind(key)
+                        .bind(&row.guild_id)
+                        .bind(&row.record_ref)
+                        .bind($crate::shared::seq_to_i64(row.seq))
+                        .bind(&row.recorded_at)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(StoreError::backend)?;
+                }
+                Ok(sealed)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl aimsbot_workflows::ports::Store for $store {
+            async fn create(
+                &self,
+                new: aimsbot_workflows::ports::NewRecord,
+            ) -> Result<aimsbot_workflows::ports::Committed, StoreError> {
+                use aimsbot_workflows::ledger::{EventKind, NewEvent};
+                $crate::shared::check_idempotency_key(new.idempotency_key.as_ref())?;
+                let kind = new.record.kind();
+                let payload = new.record.to_json();
+                // Validate before taking the write lock: a refused record costs no one else time.
+                let record =
+                    aimsbot_workflows::records::apply(kind, None, EventKind::Created, &payload)?;
+
+                let mut tx = self.begin_write().await?;
+                let head = Self::lock_head(&mut tx).await?;
+                if let Some(key) = &new.idempotency_key {
+                    if let Some(done) = Self::replay(&mut tx, key).await? {
+                        return Ok(done);
+                    }
+                }
+                let year = new.at.year();
+                let number: i64 = sqlx::query_scalar($crate::shared::ALLOCATE_REFERENCE)
+                    .bind(new.guild.as_str())
+                    .bind(kind.as_str())
+                    .bind(i64::from(year))
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(StoreError::backend)?;
+                let reference = $crate::shared::reference_from_counter(kind, year, number)?;
+                let event = Self::append_event(
+                    &mut tx,
+                    &head,
+                    NewEvent {
+                        guild: new.guild.clone(),
+                        record_ref: reference,
+                        kind: EventKind::Created,
+                        actor: new.actor,
+                        recorded_at: new.at,
+                        payload,
+                    },
+                    new.idempotency_key.as_deref(),
+                )
+                .await?;
+                let person = record.person().filter(|p| !p.is_anonymous());
+                sqlx::query($crate::shared::INSERT_RECORD)
+                    .bind(new.guild.as_str())
+                    .bind(reference.to_string())
+                    .bind(kind.as_str())
+                    .bind(record.title())
+                    .bind(record.status())
+                    .bind(record.ai_system())
+                    .bind(person.map(|p| p.platform.as_str()))
+                    .bind(person.map(|p| p.platform_user_id.clone()))
+                    .bind(aimsbot_workflows::canonical::to_canonical_string(
+                        &record.to_json(),
+                    ))
+                    .bind(new.at.to_canonical())
+                    .bind($crate::shared::seq_to_i64(event.seq))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::backend)?;
+                tx.commit().await.map_err(StoreError::backend)?;
+                Ok(aimsbot_workflows::ports::Committed {
+                    record: aimsbot_workflows::StoredRecord {
+                        guild: new.guild,
+                        reference,
+                        record,
+                        created_at: new.at,
+                        updated_at: new.at,
+                        last_seq: event.seq,
+                    },
+                    event,
+                    replayed: false,
+                })
+            }
+
+            async fn change(
+                &self,
+                change: aimsbot_workflows::ports::RecordChange,
+            ) -> Result<aimsbot_workflows::ports::Committed, StoreError> {
+                use aimsbot_workflows::ledger::NewEvent;
+                $crate::shared::check_idempotency_key(change.idempotency_key.as_ref())?;
+                let event_kind = change.change.event_kind();
+                let payload = change.change.payload();
+
+                let mut tx = self.begin_write().await?;
+                let head = Self::lock_head(&mut tx).await?;
+                if let Some(key) = &change.idempotency_key {
+                    if let Some(done) = Self::replay(&mut tx, key).await? {
+                        return Ok(done);
+                    }
+                }
+                let reference = change.reference.to_string();
+                let current = Self::fetch_record(&mut *tx, change.guild.as_str(), &reference)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(reference.clone()))?;
+                let kind = change.reference.kind();
+                let record = aimsbot_workflows::records::apply(
+                    kind,
+                    Some(&current.record),
+                    event_kind,
+                    &payload,
+                )?;
+                let event = Self::append_event(
+                    &mut tx,
+                    &head,
+                    NewEvent {
+                        guild: change.guild.clone(),
+                        record_ref: change.reference,
+                        kind: event_kind,
+                        actor: change.actor,
+                        recorded_at: change.at,
+                        payload,
+                    },
+                    change.idempotency_key.as_deref(),
+                )
+                .await?;
+                sqlx::query($crate::shared::UPDATE_RECORD)
+                    .bind(change.guild.as_str())
+                    .bind(&reference)
+                    .bind(record.title())
+                    .bind(record.status())
+                    .bind(record.ai_system())
+                    .bind(aimsbot_workflows::canonical::to_canonical_string(
+                        &record.to_json(),
+                    ))
+                    .bind(change.at.to_canonical())
+                    .bind($crate::shared::seq_to_i64(event.seq))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::backend)?;
+                tx.commit().await.map_err(StoreError::backend)?;
+                Ok(aimsbot_workflows::ports::Committed {
+                    record: aimsbot_workflows::StoredRecord {
+                        record,
+                        updated_at: change.at,
+                        last_seq: event.seq,
+                        ..current
+                    },
+                    event,
+                    replayed: false,
+                })
+            }
+
+            async fn record(
+                &self,
+                guild: &aimsbot_workflows::GuildId,
+                reference: &aimsbot_workflows::Reference,
+            ) -> Result<Option<aimsbot_workflows::StoredRecord>, StoreError> {
+                Self::fetch_record(self.read_pool(), guild.as_str(), &reference.to_string()).await
+            }
+
+            async fn records(
+                &self,
+                query: &aimsbot_workflows::ports::RecordQuery,
+            ) -> Result<Vec<aimsbot_workflows::StoredRecord>, StoreError> {
+                let person_platform = query.person.as_ref().map(|p| p.platform.as_str());
+                let rows: Vec<$crate::shared::RecordTuple> =
+                    sqlx::query_as($crate::shared::SELECT_RECORDS)
+                        .bind(query.guild.as_ref().map(|g| g.as_str().to_owned()))
+                        .bind(query.kind.map(|k| k.as_str()))
+                        .bind(query.status.clone())
+                        .bind(person_platform)
+                        .bind(query.person.as_ref().map(|p| p.platform_user_id.clone()))
+                        .bind(i64::from(query.limit.max(1)))
+                        .fetch_all(self.read_pool())
+                        .await
+                        .map_err(StoreError::backend)?;
+                rows.into_iter()
+                    .map(|r| $crate::shared::record_from_tuple(r).into_stored())
+                    .collect()
+            }
+
+            async fn record_events(
+                &self,
+                guild: &aimsbot_workflows::GuildId,
+                reference: &aimsbot_workflows::Reference,
+            ) -> Result<Vec<aimsbot_workflows::LedgerEvent>, StoreError> {
+                let rows: Vec<$crate::shared::EventTuple> =
+                    sqlx::query_as($crate::shared::SELECT_RECORD_EVENTS)
+                        .bind(guild.as_str())
+                        .bind(reference.to_string())
+                        .fetch_all(self.read_pool())
+                        .await
+                        .map_err(StoreError::backend)?;
+                rows.into_iter()
+                    .map(|r| $crate::shared::parse_event(&$crate::shared::event_from_tuple(r)))
+                    .collect()
+            }
+
+            async fn ledger_rows(
+                &self,
+                after_seq: u64,
+                limit: u32,
+            ) -> Result<Vec<aimsbot_workflows::ledger::StoredEvent>, StoreError> {
+                let rows: Vec<$crate::shared::EventTuple> =
+                    sqlx::query_as($crate::shared::SELECT_EVENTS_AFTER)
+                        .bind($crate::shared::seq_to_i64(after_seq))
+                        .bind(i64::from(limit.max(1)))
+                        .fetch_all(self.read_pool())
+                        .await
+                        .map_err(StoreError::backend)?;
+                Ok(rows
+                    .into_iter()
+                    .map($crate::shared::event_from_tuple)
+                    .collect())
+            }
+
+            async fn ledger_head(&self) -> Result<aimsbot_workflows::ChainHead, StoreError> {
+                let (seq, hash): (i64, String) = sqlx::query_as($crate::shared::SELECT_HEAD)
+                    .fetch_one(self.read_pool())
+                    .await
+                    .map_err(StoreError::backend)?;
+                Ok(aimsbot_workflows::ChainHead {
+                    seq: $crate::shared::seq_from_i64(seq),
+                    hash: hash
+                        .parse()
+                        .map_err(|e: aimsbot_workflows::ValidationError| {
+                            StoreError::backend(std::io::Error::new(
+                                std::io::ErrorKind::InvalidData,
+                                format!("ledger head hash: {e}"),
+                            ))
+                        })?,
+                })
+            }
+
+            async fn ping(&self) -> Result<(), StoreError> {
+                sqlx::query("SELECT 1")
+                    .execute(self.read_pool())
+                    .await
+                    .map(|_| ())
+                    .map_err(StoreError::backend)
+            }
+        }
+    };
+}
+
+pub(crate) use impl_store;
+
+/// A `ledger_events` row as sqlx reads it.
+pub(crate) type EventTuple = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+pub(crate) fn event_from_tuple(t: EventTuple) -> StoredEvent {
+    StoredEvent {
+        seq: seq_from_i64(t.0),
+        guild_id: t.1,
+        record_ref: t.2,
+        kind: t.3,
+        actor: t.4,
+        recorded_at: t.5,
+        payload: t.6,
+        prev_hash: t.7,
+        hash: t.8,
+    }
+}
+
+/// A `records` row as sqlx reads it.
+pub(crate) type RecordTuple = (String, String, String, String, String, String, i64);
+
+pub(crate) fn record_from_tuple(t: RecordTuple) -> RecordRow {
+    RecordRow {
+        guild_id: t.0,
+        reference: t.1,
+        kind: t.2,
+        body: t.3,
+        created_at: t.4,
+        updated_at: t.5,
+        last_seq: t.6,
+    }
+}

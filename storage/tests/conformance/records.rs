@@ -1,0 +1,399 @@
+//! Records: created with a reference, read back whole, changed only through events, isolated
+//! per guild, written once per idempotency key.
+
+use aimsbot_workflows::ports::{NewRecord, RecordChange, RecordQuery, StoreError};
+use aimsbot_workflows::records::incident::IncidentStatus;
+use aimsbot_workflows::records::{Change, Incident, Record};
+use aimsbot_workflows::testing::{ai_system, fixed_now, incident, person};
+use aimsbot_workflows::text::Narrative;
+use aimsbot_workflows::{EventKind, GuildId, RecordKind};
+use serde_json::{Map, json};
+
+use crate::support::TestDb;
+
+fn guild(id: &str) -> GuildId {
+    GuildId::new(id).unwrap()
+}
+
+fn new_incident(guild_id: &str, text: &str) -> NewRecord {
+    let alice = person(3000, "alice");
+    NewRecord {
+        guild: guild(guild_id),
+        actor: alice.clone(),
+        at: fixed_now(),
+        record: incident(alice, text, fixed_now()),
+        idempotency_key: None,
+    }
+}
+
+fn changes(pairs: serde_json::Value) -> Map<String, serde_json::Value> {
+    pairs.as_object().unwrap().clone()
+}
+
+async fn a_created_record_reads_back_with_its_reference_and_event(db: TestDb) {
+    let store = db.store();
+    let committed = store
+        .create(new_incident("2000", "It refused everyone over 60"))
+        .await
+        .unwrap();
+    assert_eq!(committed.record.reference.to_string(), "INC-2026-0001");
+    assert!(!committed.replayed);
+    assert_eq!(committed.event.seq, 1);
+    assert_eq!(committed.event.kind, EventKind::Created);
+
+    let read = store
+        .record(&guild("2000"), &committed.record.reference)
+        .await
+        .unwrap()
+        .expect("the record is stored");
+    assert_eq!(read, committed.record);
+    let Record::Incident(incident) = &read.record else {
+        panic!("not an incident: {read:?}")
+    };
+    assert_eq!(
+        incident.what_happened.as_str(),
+        "It refused everyone over 60"
+    );
+    assert_eq!(incident.recorded_at, fixed_now());
+    assert_eq!(
+        incident.deadlines.len(),
+        1,
+        "a deployer informs the provider: {incident:?}"
+    );
+
+    let head = store.ledger_head().await.unwrap();
+    assert_eq!(head.seq, 1);
+    assert_eq!(head.hash, committed.event.hash);
+}
+
+async fn references_count_per_guild_kind_and_year(db: TestDb) {
+    let store = db.store();
+    let alice = person(3000, "alice");
+    let mut refs = Vec::new();
+    for (guild_id, record) in [
+        ("2000", incident(alice.clone(), "a", fixed_now())),
+        ("2000", incident(alice.clone(), "b", fixed_now())),
+        ("2000", ai_system("Credit scorer", alice.clone())),
+        ("2001", incident(alice.clone(), "c", fixed_now())),
+    ] {
+        let committed = store
+            .create(NewRecord {
+                guild: guild(guild_id),
+                actor: alice.clone(),
+                at: fixed_now(),
+                record,
+                idempotency_key: None,
+            })
+            .await
+            .unwrap();
+        refs.push(committed.record.reference.to_string());
+    }
+    let next_year = "2027-01-01T00:00:00Z".parse().unwrap();
+    let committed = store
+        .create(NewRecord {
+            guild: guild("2000"),
+            actor: alice.clone(),
+            at: next_year,
+            record: incident(alice, "d", next_year),
+            idempotency_key: None,
+        })
+        .await
+        .unwrap();
+    refs.push(committed.record.reference.to_string());
+    assert_eq!(
+        refs,
+        [
+            "INC-2026-0001",
+            "INC-2026-0002",
+            "AIS-2026-0001",
+            "INC-2026-0001",
+            "INC-2027-0001"
+        ]
+    );
+}
+
+async fn a_refused_record_writes_nothing_and_uses_no_number(db: TestDb) {
+    let store = db.store();
+    let mut bad = new_incident("2000", "x");
+    let Record::Incident(incident) = &mut bad.record else {
+        unreachable!()
+    };
+    // A body that bypassed the constructor: the store re-validates it.
+    let mut body = serde_json::to_value(&*incident).unwrap();
+    body["title"] = json!("t".repeat(5000));
+    assert!(serde_json::from_value::<Incident>(body).is_err());
+    let mut refused = ai_system("Scorer", person(1, "o"));
+    if let Record::AiSystem(system) = &mut refused {
+        system.human_oversight_point = None; // high-risk without an oversight point
+    }
+    let err = store
+        .create(NewRecord {
+            guild: guild("2000"),
+            actor: person(1, "o"),
+            at: fixed_now(),
+            record: refused,
+            idempotency_key: None,
+        })
+        .await
+        .unwrap_err();
+    let StoreError::Invalid(problem) = &err else {
+        panic!("expected a validation error, got {err:?}")
+    };
+    assert_eq!(problem.field, "human_oversight_point");
+    assert_eq!(store.ledger_head().await.unwrap().seq, 0);
+    let ok = store.create(new_incident("2000", "fine")).await.unwrap();
+    assert_eq!(ok.record.reference.to_string(), "INC-2026-0001");
+    let ok = store
+        .create(NewRecord {
+            guild: guild("2000"),
+            actor: person(1, "o"),
+            at: fixed_now(),
+            record: ai_system("Scorer", person(1, "o")),
+            idempotency_key: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        ok.record.reference.to_string(),
+        "AIS-2026-0001",
+        "the refused record used no number"
+    );
+}
+
+async fn the_same_idempotency_key_records_once(db: TestDb) {
+    let store = db.store();
+    let mut first = new_incident("2000", "replayed gateway event");
+    first.idempotency_key = Some("discord-interaction-5001".into());
+    let a = store.create(first.clone()).await.unwrap();
+    let b = store.create(first).await.unwrap();
+    assert!(!a.replayed);
+    assert!(b.replayed);
+    assert_eq!(a.record.reference, b.record.reference);
+    assert_eq!(a.event.hash, b.event.hash);
+    assert_eq!(store.ledger_head().await.unwrap().seq, 1);
+    let all = store
+        .records(&RecordQuery {
+            limit: 100,
+            ..RecordQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1);
+}
+
+async fn changes_are_events_and_facts_of_recording_never_change(db: TestDb) {
+    let store = db.store();
+    let created = store
+        .create(new_incident("2000", "first account"))
+        .await
+        .unwrap();
+    let reference = created.record.reference;
+    let compliance = person(4000, "carol");
+    let change = |change: Change| RecordChange {
+        guild: guild("2000"),
+        reference,
+        actor: compliance.clone(),
+        at: fixed_now().plus(chrono::Duration::minutes(5)),
+        change,
+        idempotency_key: None,
+    };
+
+    let triaged = store
+        .change(change(Change::Status {
+            changes: changes(json!({"status": IncidentStatus::Triaged})),
+            note: Some(Narrative::new("Assigned to the credit team").unwrap()),
+        }))
+        .await
+        .unwrap();
+    let Record::Incident(incident) = &triaged.record.record else {
+        unreachable!()
+    };
+    assert_eq!(incident.status, IncidentStatus::Triaged);
+
+    store
+        .change(change(Change::Amend {
+            reason: Narrative::new("The reporter mistyped the age band").unwrap(),
+            changes: changes(json!({"what_happened": "corrected"})),
+        }))
+        .await
+        .unwrap();
+
+    let err = store
+        .change(change(Change::Amend {
+            reason: Narrative::new("typo").unwrap(),
+            changes: changes(json!({"recorded_at": "2020-01-01T00:00:00.000000Z"})),
+        }))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("recorded_at"), "{err}");
+
+    let err = store
+        .change(change(Change::Amend {
+            reason: Narrative::new("typo").unwrap(),
+            changes: changes(json!({"severity": "apocalyptic"})),
+        }))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+
+    store
+        .change(change(Change::Note {
+            note: Narrative::new("Vendor contacted").unwrap(),
+        }))
+        .await
+        .unwrap();
+    let timeline: Vec<_> = store
+        .record_events(&guild("2000"), &reference)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        timeline,
+        [
+            EventKind::Created,
+            EventKind::StatusChanged,
+            EventKind::Amended,
+            EventKind::NoteAdded
+        ]
+    );
+    let stored = store
+        .record(&guild("2000"), &reference)
+        .await
+        .unwrap()
+        .unwrap();
+    let Record::Incident(incident) = &stored.record else {
+        unreachable!()
+    };
+    assert_eq!(incident.what_happened.as_str(), "corrected");
+    assert_eq!(incident.recorded_at, fixed_now());
+    assert_eq!(stored.last_seq, 4);
+}
+
+async fn a_change_to_a_missing_record_is_not_found(db: TestDb) {
+    let err = db
+        .store()
+        .change(RecordChange {
+            guild: guild("2000"),
+            reference: "INC-2026-0099".parse().unwrap(),
+            actor: person(1, "a"),
+            at: fixed_now(),
+            change: Change::Note {
+                note: Narrative::new("n").unwrap(),
+            },
+            idempotency_key: None,
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::NotFound(ref r) if r == "INC-2026-0099"),
+        "{err:?}"
+    );
+}
+
+async fn guilds_are_isolated_and_lists_filter(db: TestDb) {
+    let store = db.store();
+    let a = store.create(new_incident("2000", "guild a")).await.unwrap();
+    store.create(new_incident("2001", "guild b")).await.unwrap();
+    let bob = person(5000, "bob");
+    store
+        .create(NewRecord {
+            guild: guild("2000"),
+            actor: bob.clone(),
+            at: fixed_now(),
+            record: incident(bob.clone(), "bob's", fixed_now()),
+            idempotency_key: None,
+        })
+        .await
+        .unwrap();
+    store
+        .create(NewRecord {
+            guild: guild("2000"),
+            actor: bob.clone(),
+            at: fixed_now(),
+            record: ai_system("Chatbot", bob.clone()),
+            idempotency_key: None,
+        })
+        .await
+        .unwrap();
+
+    assert!(
+        store
+            .record(&guild("2001"), &a.record.reference)
+            .await
+            .unwrap()
+            .map(|r| r.guild)
+            == Some(guild("2001"))
+    );
+    assert!(
+        store
+            .record(&guild("9999"), &a.record.reference)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let query = |q: RecordQuery| {
+        let store = store.clone();
+        async move {
+            let mut refs: Vec<String> = store
+                .records(&RecordQuery { limit: 50, ..q })
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| format!("{}:{}", r.guild, r.reference))
+                .collect();
+            refs.sort();
+            refs
+        }
+    };
+    assert_eq!(
+        query(RecordQuery {
+            guild: Some(guild("2000")),
+            kind: Some(RecordKind::Incident),
+            ..Default::default()
+        })
+        .await,
+        ["2000:INC-2026-0001", "2000:INC-2026-0002"]
+    );
+    assert_eq!(
+        query(RecordQuery {
+            guild: Some(guild("2000")),
+            person: Some(bob),
+            ..Default::default()
+        })
+        .await,
+        ["2000:AIS-2026-0001", "2000:INC-2026-0002"]
+    );
+    assert_eq!(
+        query(RecordQuery {
+            guild: Some(guild("2000")),
+            status: Some("closed".into()),
+            ..Default::default()
+        })
+        .await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        query(RecordQuery {
+            guild: Some(guild("2000")),
+            status: Some("open".into()),
+            kind: Some(RecordKind::Incident),
+            ..Default::default()
+        })
+        .await
+        .len(),
+        2
+    );
+}
+
+crate::on_both_backends!(
+    a_created_record_reads_back_with_its_reference_and_event,
+    references_count_per_guild_kind_and_year,
+    a_refused_record_writes_nothing_and_uses_no_number,
+    the_same_idempotency_key_records_once,
+    changes_are_events_and_facts_of_recording_never_change,
+    a_change_to_a_missing_record_is_not_found,
+    guilds_are_isolated_and_lists_filter,
+);

@@ -1,0 +1,113 @@
+//! The ports through which the domain reaches the outside world. Adapters implement them:
+//! `aimsbot-storage` the [`Store`], the binary the chat and clock ports.
+
+use async_trait::async_trait;
+
+use crate::ledger::{ChainHead, LedgerEvent, StoredEvent};
+use crate::records::{Change, Record, StoredRecord};
+use crate::{Actor, GuildId, RecordKind, Reference, Timestamp, ValidationError};
+
+/// Why a storage operation failed. User-facing text is in [`StoreError::user_message`]; the
+/// `Display` form may carry internal detail for logs.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The change was refused by the domain rules; nothing was written.
+    #[error("invalid: {0}")]
+    Invalid(#[from] ValidationError),
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The database is newer than this binary, or similar: an operator must act.
+    #[error("{0}")]
+    Incompatible(String),
+    /// The database failed or could not be reached. The detail is for logs only.
+    #[error("storage failed: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    pub fn backend(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Backend(Box::new(error))
+    }
+
+    /// What to tell the person whose action failed (never internal detail).
+    pub fn user_message(&self) -> String {
+        match self {
+            StoreError::Invalid(e) => e.to_string(),
+            StoreError::NotFound(what) => format!("{what} was not found"),
+            StoreError::Incompatible(_) | StoreError::Backend(_) => {
+                "the record store is unavailable right now; nothing was recorded, please try again"
+                    .to_owned()
+            }
+        }
+    }
+}
+
+/// A new record to create: storage allocates its reference inside the same transaction.
+#[derive(Debug, Clone)]
+pub struct NewRecord {
+    pub guild: GuildId,
+    pub actor: Actor,
+    pub at: Timestamp,
+    pub record: Record,
+    /// A key that makes the write happen once: a chat interaction id, an API request's
+    /// `Idempotency-Key`. A second write with the same key returns the first result.
+    pub idempotency_key: Option<String>,
+}
+
+/// A change to an existing record.
+#[derive(Debug, Clone)]
+pub struct RecordChange {
+    pub guild: GuildId,
+    pub reference: Reference,
+    pub actor: Actor,
+    pub at: Timestamp,
+    pub change: Change,
+    pub idempotency_key: Option<String>,
+}
+
+/// What a committed write produced.
+#[derive(Debug, Clone)]
+pub struct Committed {
+    pub record: StoredRecord,
+    pub event: LedgerEvent,
+    /// True when the idempotency key had been used: nothing new was written.
+    pub replayed: bool,
+}
+
+/// Which records to list.
+#[derive(Debug, Clone, Default)]
+pub struct RecordQuery {
+    pub guild: Option<GuildId>,
+    pub kind: Option<RecordKind>,
+    pub status: Option<String>,
+    /// Only records whose person (reporter, owner, overseer…) is this actor.
+    pub person: Option<Actor>,
+    pub limit: u32,
+}
+
+/// Durable storage of records and their ledger. Every write commits the record's projection
+/// and its ledger event in one transaction, or neither.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    async fn create(&self, new: NewRecord) -> Result<Committed, StoreError>;
+    async fn change(&self, change: RecordChange) -> Result<Committed, StoreError>;
+    async fn record(
+        &self,
+        guild: &GuildId,
+        reference: &Reference,
+    ) -> Result<Option<StoredRecord>, StoreError>;
+    async fn records(&self, query: &RecordQuery) -> Result<Vec<StoredRecord>, StoreError>;
+    /// The ledger events of one record, oldest first (its timeline).
+    async fn record_events(
+        &self,
+        guild: &GuildId,
+        reference: &Reference,
+    ) -> Result<Vec<LedgerEvent>, StoreError>;
+    /// Stored ledger rows with `seq > after_seq`, in order, at most `limit`: raw, for verification.
+    async fn ledger_rows(&self, after_seq: u64, limit: u32)
+    -> Result<Vec<StoredEvent>, StoreError>;
+    /// The head the ledger records for itself.
+    async fn ledger_head(&self) -> Result<ChainHead, StoreError>;
+    /// A cheap round trip, for readiness checks.
+    async fn ping(&self) -> Result<(), StoreError>;
+}

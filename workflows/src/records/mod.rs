@@ -1,0 +1,279 @@
+//! The record kinds, and how a record is projected from its ledger events.
+//!
+//! A `created` event carries the record's full body; `amended` and `status_changed` carry the
+//! new values of the fields they change; `note_added` changes nothing but the timeline. Fields
+//! that are facts of recording (an incident's `recorded_at`, its reporter) can never change.
+
+pub mod ai_system;
+pub mod attestation;
+pub mod campaign;
+pub mod corrective_action;
+pub mod human_override;
+pub mod incident;
+pub mod review;
+
+use serde_json::{Map, Value, json};
+
+use crate::ledger::EventKind;
+use crate::text::Narrative;
+use crate::{Actor, GuildId, RecordKind, Reference, Timestamp, ValidationError};
+
+pub use ai_system::AiSystem;
+pub use attestation::Attestation;
+pub use campaign::Campaign;
+pub use corrective_action::CorrectiveAction;
+pub use human_override::HumanOverride;
+pub use incident::Incident;
+pub use review::Review;
+
+/// A record of any kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    AiSystem(AiSystem),
+    Incident(Incident),
+    HumanOverride(HumanOverride),
+    Attestation(Attestation),
+    Campaign(Campaign),
+    Review(Review),
+    CorrectiveAction(CorrectiveAction),
+}
+
+impl Record {
+    pub fn kind(&self) -> RecordKind {
+        match self {
+            Record::AiSystem(_) => RecordKind::AiSystem,
+            Record::Incident(_) => RecordKind::Incident,
+            Record::HumanOverride(_) => RecordKind::HumanOverride,
+            Record::Attestation(_) => RecordKind::Attestation,
+            Record::Campaign(_) => RecordKind::Campaign,
+            Record::Review(_) => RecordKind::Review,
+            Record::CorrectiveAction(_) => RecordKind::CorrectiveAction,
+        }
+    }
+
+    /// The record's body as JSON (its kind is carried by its reference).
+    pub fn to_json(&self) -> Value {
+        let body = match self {
+            Record::AiSystem(r) => serde_json::to_value(r),
+            Record::Incident(r) => serde_json::to_value(r),
+            Record::HumanOverride(r) => serde_json::to_value(r),
+            Record::Attestation(r) => serde_json::to_value(r),
+            Record::Campaign(r) => serde_json::to_value(r),
+            Record::Review(r) => serde_json::to_value(r),
+            Record::CorrectiveAction(r) => serde_json::to_value(r),
+        };
+        // Records are plain data with string keys and finite numbers: serialising cannot fail.
+        body.unwrap_or(Value::Null)
+    }
+
+    /// Reads a body back, enforcing every field's limits and the record's own rules.
+    pub fn from_json(kind: RecordKind, body: Value) -> Result<Self, ValidationError> {
+        fn parse<T: serde::de::DeserializeOwned>(body: Value) -> Result<T, ValidationError> {
+            serde_json::from_value(body).map_err(|e| ValidationError::new("record", e.to_string()))
+        }
+        let record = match kind {
+            RecordKind::AiSystem => Record::AiSystem(parse(body)?),
+            RecordKind::Incident => Record::Incident(parse(body)?),
+            RecordKind::HumanOverride => Record::HumanOverride(parse(body)?),
+            RecordKind::Attestation => Record::Attestation(parse(body)?),
+            RecordKind::Campaign => Record::Campaign(parse(body)?),
+            RecordKind::Review => Record::Review(parse(body)?),
+            RecordKind::CorrectiveAction => Record::CorrectiveAction(parse(body)?),
+        };
+        record.validate()?;
+        Ok(record)
+    }
+
+    /// The rules that involve more than one field.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        match self {
+            Record::AiSystem(r) => r.validate(),
+            Record::Attestation(r) => r.validate(),
+            Record::Campaign(r) => r.validate(),
+            Record::Review(r) => r.validate(),
+            Record::CorrectiveAction(r) => r.validate(),
+            Record::Incident(_) | Record::HumanOverride(_) => Ok(()),
+        }
+    }
+
+    /// The line lists show.
+    pub fn title(&self) -> String {
+        match self {
+            Record::AiSystem(r) => r.name.to_string(),
+            Record::Incident(r) => r.title.to_string(),
+            Record::HumanOverride(r) => format!("{} on {}", r.action.label(), r.case_reference),
+            Record::Attestation(r) => format!("statement {}", r.statement.version),
+            Record::Campaign(r) => r.name.to_string(),
+            Record::Review(r) => r.title.to_string(),
+            Record::CorrectiveAction(r) => truncate(r.action.as_str(), 200),
+        }
+    }
+
+    /// The lifecycle status, for kinds that have one.
+    pub fn status(&self) -> Option<&'static str> {
+        match self {
+            Record::Incident(r) => Some(r.status.as_str()),
+            Record::Attestation(r) => Some(r.status.as_str()),
+            Record::Review(r) => Some(r.status.as_str()),
+            Record::CorrectiveAction(r) => Some(r.status.as_str()),
+            Record::AiSystem(r) => Some(r.lifecycle_stage.as_str()),
+            Record::HumanOverride(_) | Record::Campaign(_) => None,
+        }
+    }
+
+    /// The person a member's "my records" view is about: the reporter, overseer, attesting
+    /// person or owner. `None` for anonymous reports.
+    pub fn person(&self) -> Option<&Actor> {
+        match self {
+            Record::AiSystem(r) => Some(&r.owner),
+            Record::Incident(r) => r.reporter.as_ref(),
+            Record::HumanOverride(r) => Some(&r.overseer),
+            Record::Attestation(r) => Some(&r.person),
+            Record::Campaign(r) => Some(&r.owner),
+            Record::Review(r) => Some(&r.owner),
+            Record::CorrectiveAction(r) => Some(&r.owner),
+        }
+    }
+
+    /// The AI system the record concerns, as stored text (a reference or a typed name).
+    pub fn ai_system(&self) -> Option<String> {
+        let system = match self {
+            Record::Incident(r) => &r.ai_system,
+            Record::HumanOverride(r) => &r.ai_system,
+            _ => return None,
+        };
+        Some(match system {
+            incident::AiSystemRef::Registered(reference) => reference.to_string(),
+            incident::AiSystemRef::Unregistered(name) => name.to_string(),
+        })
+    }
+
+    /// Fields set when the record is made that no later event may change.
+    fn immutable_fields(kind: RecordKind) -> &'static [&'static str] {
+        match kind {
+            RecordKind::Incident => &["recorded_at", "reporter"],
+            RecordKind::HumanOverride => &["overseer", "source"],
+            RecordKind::Attestation => &["person", "statement", "requested_by"],
+            _ => &[],
+        }
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+/// A change to make to a record; each becomes one ledger event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// A correction of what was recorded, with the reason (never an UPDATE of history).
+    Amend {
+        reason: Narrative,
+        changes: Map<String, Value>,
+    },
+    /// A lifecycle step: the status (and any fields that go with it) and an optional note.
+    Status {
+        changes: Map<String, Value>,
+        note: Option<Narrative>,
+    },
+    /// A timeline entry.
+    Note { note: Narrative },
+}
+
+impl Change {
+    pub fn event_kind(&self) -> EventKind {
+        match self {
+            Change::Amend { .. } => EventKind::Amended,
+            Change::Status { .. } => EventKind::StatusChanged,
+            Change::Note { .. } => EventKind::NoteAdded,
+        }
+    }
+
+    pub fn payload(&self) -> Value {
+        match self {
+            Change::Amend { reason, changes } => json!({"reason": reason, "changes": changes}),
+            Change::Status { changes, note } => json!({"changes": changes, "note": note}),
+            Change::Note { note } => json!({"note": note}),
+        }
+    }
+}
+
+/// Applies one event to the record it concerns (`None` before `created`), giving the new
+/// projection. Storage calls this inside the transaction that appends the event, so a change
+/// that would make the record invalid is refused before anything is written.
+pub fn apply(
+    kind: RecordKind,
+    current: Option<&Record>,
+    event: EventKind,
+    payload: &Value,
+) -> Result<Record, ValidationError> {
+    match (event, current) {
+        (EventKind::Created, None) => Record::from_json(kind, payload.clone()),
+        (EventKind::Created, Some(_)) => Err(ValidationError::new(
+            "event",
+            "the record already exists; it cannot be created twice",
+        )),
+        (_, None) => Err(ValidationError::new(
+            "reference",
+            "no such record: a change needs an existing record",
+        )),
+        (EventKind::NoteAdded, Some(record)) => Ok(record.clone()),
+        (EventKind::Amended | EventKind::StatusChanged, Some(record)) => {
+            if event == EventKind::Amended
+                && payload
+                    .get("reason")
+                    .and_then(Value::as_str)
+                    .is_none_or(|r| r.trim().is_empty())
+            {
+                return Err(ValidationError::new(
+                    "reason",
+                    "an amendment needs a reason: say why the record is corrected",
+                ));
+            }
+            let Some(changes) = payload.get("changes").and_then(Value::as_object) else {
+                return Err(ValidationError::new(
+                    "changes",
+                    "must be an object of field: new value",
+                ));
+            };
+            let mut body = record.to_json();
+            let Some(fields) = body.as_object_mut() else {
+                return Err(ValidationError::new(
+                    "record",
+                    "stored body is not an object",
+                ));
+            };
+            for (field, value) in changes {
+                if Record::immutable_fields(kind).contains(&field.as_str()) {
+                    return Err(ValidationError::new(
+                        field.clone(),
+                        "is fixed when the record is made and cannot be changed",
+                    ));
+                }
+                if !fields.contains_key(field) {
+                    return Err(ValidationError::new(
+                        field.clone(),
+                        format!("is not a field of a {} record", kind.as_str()),
+                    ));
+                }
+                fields.insert(field.clone(), value.clone());
+            }
+            Record::from_json(kind, body)
+        }
+    }
+}
+
+/// A record as stored, with where it sits in the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRecord {
+    pub guild: GuildId,
+    pub reference: Reference,
+    pub record: Record,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// The ledger `seq` of the last event applied.
+    pub last_seq: u64,
+}
