@@ -8,6 +8,8 @@
 mod postgres;
 mod shared;
 mod sqlite;
+#[cfg(feature = "test-support")]
+pub mod testing;
 
 use std::sync::Arc;
 use std::time::Duration;

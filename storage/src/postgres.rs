@@ -23,6 +23,27 @@ pub struct PostgresStore {
 
 impl PostgresStore {
     const LOCK_HEAD: &'static str = "SELECT seq, hash FROM ledger_head WHERE id = 1 FOR UPDATE";
+    const LOCK_HEAD_AND_RECORD: &'static str =
+        concat!(crate::shared::select_head_and_record!(), " FOR UPDATE OF h");
+    // One statement (data-modifying CTEs), so an append costs one round trip to the server.
+    const WRITE_CREATED: &'static str = "\
+        WITH event AS ( \
+            INSERT INTO ledger_events (seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq), \
+        record AS ( \
+            INSERT INTO records (guild_id, reference, kind, title, status, ai_system, person_platform, person_id, body, created_at, updated_at, last_seq) \
+            SELECT $2, $3, $11, $12, $13, $14, $15, $16, $17, $6, $6, seq FROM event) \
+        INSERT INTO idempotency_keys (key, guild_id, reference, seq, created_at) \
+        SELECT $10, $2, $3, seq, $6 FROM event WHERE $10::text IS NOT NULL";
+    const WRITE_CHANGED: &'static str = "\
+        WITH event AS ( \
+            INSERT INTO ledger_events (seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq), \
+        record AS ( \
+            UPDATE records SET title = $12, status = $13, ai_system = $14, body = $17, updated_at = $6, last_seq = event.seq \
+            FROM event WHERE guild_id = $2 AND reference = $3 AND kind = $11) \
+        INSERT INTO idempotency_keys (key, guild_id, reference, seq, created_at) \
+        SELECT $10, $2, $3, seq, $6 FROM event WHERE $10::text IS NOT NULL";
 
     pub async fn connect(options: &ConnectOptions) -> Result<Self, StoreError> {
         let connect = PgConnectOptions::from_str(&options.url).map_err(StoreError::backend)?;

@@ -6,28 +6,25 @@
 use aimsbot_workflows::ledger::StoredEvent;
 use aimsbot_workflows::ports::StoreError;
 use aimsbot_workflows::records::{Record, StoredRecord};
-use aimsbot_workflows::{GuildId, RecordKind, Reference, Timestamp, ValidationError};
+use aimsbot_workflows::{ChainHead, GuildId, RecordKind, Reference, Timestamp, ValidationError};
 
 pub(crate) const ALLOCATE_REFERENCE: &str = "\
     INSERT INTO reference_counters (guild_id, kind, year, last_number) VALUES ($1, $2, $3, 1) \
     ON CONFLICT (guild_id, kind, year) DO UPDATE SET last_number = reference_counters.last_number + 1 \
     RETURNING last_number";
 
-pub(crate) const INSERT_EVENT: &str = "\
-    INSERT INTO ledger_events (seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-
-pub(crate) const ADVANCE_HEAD: &str = "UPDATE ledger_head SET seq = $1, hash = $2 WHERE id = 1";
-
 pub(crate) const SELECT_HEAD: &str = "SELECT seq, hash FROM ledger_head WHERE id = 1";
 
-pub(crate) const INSERT_RECORD: &str = "\
-    INSERT INTO records (guild_id, reference, kind, title, status, ai_system, person_platform, person_id, body, created_at, updated_at, last_seq) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)";
-
-pub(crate) const UPDATE_RECORD: &str = "\
-    UPDATE records SET title = $3, status = $4, ai_system = $5, body = $6, updated_at = $7, last_seq = $8 \
-    WHERE guild_id = $1 AND reference = $2";
+/// The head and the record to change, in one round trip; a macro so that each backend can
+/// append its own lock clause with `concat!`.
+macro_rules! select_head_and_record {
+    () => {
+        "SELECT h.seq, h.hash, r.guild_id, r.reference, r.kind, r.body, r.created_at, r.updated_at, r.last_seq \
+         FROM ledger_head h LEFT JOIN records r ON r.guild_id = $1 AND r.reference = $2 \
+         WHERE h.id = 1"
+    };
+}
+pub(crate) use select_head_and_record;
 
 pub(crate) const SELECT_RECORD: &str = "\
     SELECT guild_id, reference, kind, body, created_at, updated_at, last_seq FROM records \
@@ -57,9 +54,6 @@ pub(crate) const SELECT_EVENTS_AFTER: &str = "\
 
 pub(crate) const SELECT_IDEMPOTENCY_KEY: &str =
     "SELECT guild_id, reference, seq FROM idempotency_keys WHERE key = $1";
-
-pub(crate) const INSERT_IDEMPOTENCY_KEY: &str = "\
-    INSERT INTO idempotency_keys (key, guild_id, reference, seq, created_at) VALUES ($1, $2, $3, $4, $5)";
 
 pub(crate) const SELECT_SCHEMA_VERSION: &str =
     "SELECT MAX(version) FROM _sqlx_migrations WHERE success";
@@ -142,7 +136,12 @@ pub(crate) fn reference_from_counter(
 }
 
 /// Generates `impl Store` for a store type over one sqlx database. The type provides
-/// `begin_write()`, `read_pool()` and `LOCK_HEAD`.
+/// `begin_write()`, `read_pool()`, `LOCK_HEAD`, `LOCK_HEAD_AND_RECORD`, and `WRITE_CREATED` /
+/// `WRITE_CHANGED`: the statements that write an event with its record, whose parameters are
+/// the event's columns `$1`–`$9` (seq, guild_id, record_ref, kind, actor, recorded_at,
+/// payload, prev_hash, hash), `$10` the idempotency key or NULL, then the record's `$11` kind,
+/// `$12` title, `$13` status, `$14` ai_system, `$15` person_platform, `$16` person_id and
+/// `$17` body.
 macro_rules! impl_store {
     ($store:ty, $db:ty) => {
         impl $store {
@@ -153,17 +152,29 @@ macro_rules! impl_store {
                     .fetch_one(&mut **tx)
                     .await
                     .map_err(StoreError::backend)?;
-                Ok(aimsbot_workflows::ChainHead {
-                    seq: $crate::shared::seq_from_i64(seq),
-                    hash: hash
-                        .parse()
-                        .map_err(|e: aimsbot_workflows::ValidationError| {
-                            StoreError::backend(std::io::Error::new(
-                                std::io::ErrorKind::InvalidData,
-                                format!("ledger head hash: {e}"),
-                            ))
-                        })?,
-                })
+                $crate::shared::chain_head(seq, &hash)
+            }
+
+            /// Locks the head and reads the record to change, in one round trip.
+            async fn lock_head_and_record(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                guild: &str,
+                reference: &str,
+            ) -> Result<
+                (
+                    aimsbot_workflows::ChainHead,
+                    Option<aimsbot_workflows::StoredRecord>,
+                ),
+                StoreError,
+            > {
+                let row: $crate::shared::HeadAndRecordTuple =
+                    sqlx::query_as(Self::LOCK_HEAD_AND_RECORD)
+                        .bind(guild)
+                        .bind(reference)
+                        .fetch_one(&mut **tx)
+                        .await
+                        .map_err(StoreError::backend)?;
+                $crate::shared::head_and_record(row)
             }
 
             async fn fetch_event<'e, E>(
@@ -225,16 +236,18 @@ macro_rules! impl_store {
                 }))
             }
 
-            /// Appends a sealed event after `head` and records any idempotency key, inside `tx`.
-            async fn append_event(
+            /// Appends the sealed event (a trigger advances the head), writes the record's new
+            /// projection and any idempotency key: one statement, one round trip.
+            async fn write_event(
                 tx: &mut sqlx::Transaction<'static, $db>,
-                head: &aimsbot_workflows::ChainHead,
-                event: aimsbot_workflows::ledger::NewEvent,
+                sql: &'static str,
+                sealed: &aimsbot_workflows::LedgerEvent,
                 idempotency_key: Option<&str>,
-            ) -> Result<aimsbot_workflows::LedgerEvent, StoreError> {
-                let sealed = event.seal(head);
+                record: &aimsbot_workflows::Record,
+            ) -> Result<(), StoreError> {
                 let row = sealed.to_row();
-                sqlx::query($crate::shared::INSERT_EVENT)
+                let person = record.person().filter(|p| !p.is_anonymous());
+                sqlx::query(sql)
                     .bind($crate::shared::seq_to_i64(row.seq))
                     .bind(&row.guild_id)
                     .bind(&row.record_ref)
@@ -244,27 +257,20 @@ macro_rules! impl_store {
                     .bind(&row.payload)
                     .bind(&row.prev_hash)
                     .bind(&row.hash)
+                    .bind(idempotency_key)
+                    .bind(record.kind().as_str())
+                    .bind(record.title())
+                    .bind(record.status())
+                    .bind(record.ai_system())
+                    .bind(person.map(|p| p.platform.as_str()))
+                    .bind(person.map(|p| p.platform_user_id.clone()))
+                    .bind(aimsbot_workflows::canonical::to_canonical_string(
+                        &record.to_json(),
+                    ))
                     .execute(&mut **tx)
                     .await
                     .map_err(StoreError::backend)?;
-                sqlx::query($crate::shared::ADVANCE_HEAD)
-                    .bind($crate::shared::seq_to_i64(row.seq))
-                    .bind(&row.hash)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(StoreError::backend)?;
-                if let Some(key) = idempotency_key {
-                    sqlx::query($crate::shared::INSERT_IDEMPOTENCY_KEY)
-                        .bind(key)
-                        .bind(&row.guild_id)
-                        .bind(&row.record_ref)
-                        .bind($crate::shared::seq_to_i64(row.seq))
-                        .bind(&row.recorded_at)
-                        .execute(&mut **tx)
-                        .await
-                        .map_err(StoreError::backend)?;
-                }
-                Ok(sealed)
+                Ok(())
             }
         }
 
@@ -298,38 +304,23 @@ macro_rules! impl_store {
                     .await
                     .map_err(StoreError::backend)?;
                 let reference = $crate::shared::reference_from_counter(kind, year, number)?;
-                let event = Self::append_event(
+                let event = NewEvent {
+                    guild: new.guild.clone(),
+                    record_ref: reference,
+                    kind: EventKind::Created,
+                    actor: new.actor,
+                    recorded_at: new.at,
+                    payload,
+                }
+                .seal(&head);
+                Self::write_event(
                     &mut tx,
-                    &head,
-                    NewEvent {
-                        guild: new.guild.clone(),
-                        record_ref: reference,
-                        kind: EventKind::Created,
-                        actor: new.actor,
-                        recorded_at: new.at,
-                        payload,
-                    },
+                    Self::WRITE_CREATED,
+                    &event,
                     new.idempotency_key.as_deref(),
+                    &record,
                 )
                 .await?;
-                let person = record.person().filter(|p| !p.is_anonymous());
-                sqlx::query($crate::shared::INSERT_RECORD)
-                    .bind(new.guild.as_str())
-                    .bind(reference.to_string())
-                    .bind(kind.as_str())
-                    .bind(record.title())
-                    .bind(record.status())
-                    .bind(record.ai_system())
-                    .bind(person.map(|p| p.platform.as_str()))
-                    .bind(person.map(|p| p.platform_user_id.clone()))
-                    .bind(aimsbot_workflows::canonical::to_canonical_string(
-                        &record.to_json(),
-                    ))
-                    .bind(new.at.to_canonical())
-                    .bind($crate::shared::seq_to_i64(event.seq))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(StoreError::backend)?;
                 tx.commit().await.map_err(StoreError::backend)?;
                 Ok(aimsbot_workflows::ports::Committed {
                     record: aimsbot_workflows::StoredRecord {
@@ -354,17 +345,16 @@ macro_rules! impl_store {
                 let event_kind = change.change.event_kind();
                 let payload = change.change.payload();
 
+                let reference = change.reference.to_string();
                 let mut tx = self.begin_write().await?;
-                let head = Self::lock_head(&mut tx).await?;
+                let (head, current) =
+                    Self::lock_head_and_record(&mut tx, change.guild.as_str(), &reference).await?;
                 if let Some(key) = &change.idempotency_key {
                     if let Some(done) = Self::replay(&mut tx, key).await? {
                         return Ok(done);
                     }
                 }
-                let reference = change.reference.to_string();
-                let current = Self::fetch_record(&mut *tx, change.guild.as_str(), &reference)
-                    .await?
-                    .ok_or_else(|| StoreError::NotFound(reference.clone()))?;
+                let current = current.ok_or_else(|| StoreError::NotFound(reference.clone()))?;
                 let kind = change.reference.kind();
                 let record = aimsbot_workflows::records::apply(
                     kind,
@@ -372,34 +362,23 @@ macro_rules! impl_store {
                     event_kind,
                     &payload,
                 )?;
-                let event = Self::append_event(
+                let event = NewEvent {
+                    guild: change.guild.clone(),
+                    record_ref: change.reference,
+                    kind: event_kind,
+                    actor: change.actor,
+                    recorded_at: change.at,
+                    payload,
+                }
+                .seal(&head);
+                Self::write_event(
                     &mut tx,
-                    &head,
-                    NewEvent {
-                        guild: change.guild.clone(),
-                        record_ref: change.reference,
-                        kind: event_kind,
-                        actor: change.actor,
-                        recorded_at: change.at,
-                        payload,
-                    },
+                    Self::WRITE_CHANGED,
+                    &event,
                     change.idempotency_key.as_deref(),
+                    &record,
                 )
                 .await?;
-                sqlx::query($crate::shared::UPDATE_RECORD)
-                    .bind(change.guild.as_str())
-                    .bind(&reference)
-                    .bind(record.title())
-                    .bind(record.status())
-                    .bind(record.ai_system())
-                    .bind(aimsbot_workflows::canonical::to_canonical_string(
-                        &record.to_json(),
-                    ))
-                    .bind(change.at.to_canonical())
-                    .bind($crate::shared::seq_to_i64(event.seq))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(StoreError::backend)?;
                 tx.commit().await.map_err(StoreError::backend)?;
                 Ok(aimsbot_workflows::ports::Committed {
                     record: aimsbot_workflows::StoredRecord {
@@ -482,17 +461,7 @@ macro_rules! impl_store {
                     .fetch_one(self.read_pool())
                     .await
                     .map_err(StoreError::backend)?;
-                Ok(aimsbot_workflows::ChainHead {
-                    seq: $crate::shared::seq_from_i64(seq),
-                    hash: hash
-                        .parse()
-                        .map_err(|e: aimsbot_workflows::ValidationError| {
-                            StoreError::backend(std::io::Error::new(
-                                std::io::ErrorKind::InvalidData,
-                                format!("ledger head hash: {e}"),
-                            ))
-                        })?,
-                })
+                $crate::shared::chain_head(seq, &hash)
             }
 
             async fn ping(&self) -> Result<(), StoreError> {
@@ -533,6 +502,58 @@ pub(crate) fn event_from_tuple(t: EventTuple) -> StoredEvent {
         prev_hash: t.7,
         hash: t.8,
     }
+}
+
+pub(crate) fn chain_head(seq: i64, hash: &str) -> Result<ChainHead, StoreError> {
+    Ok(ChainHead {
+        seq: seq_from_i64(seq),
+        hash: hash
+            .parse()
+            .map_err(|e: ValidationError| corrupt(format!("ledger head hash: {e}")))?,
+    })
+}
+
+/// The head columns, then a `records` row that may be absent (LEFT JOIN).
+pub(crate) type HeadAndRecordTuple = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
+pub(crate) fn head_and_record(
+    t: HeadAndRecordTuple,
+) -> Result<(ChainHead, Option<StoredRecord>), StoreError> {
+    let head = chain_head(t.0, &t.1)?;
+    let record = match (t.2, t.3, t.4, t.5, t.6, t.7, t.8) {
+        (
+            Some(guild_id),
+            Some(reference),
+            Some(kind),
+            Some(body),
+            Some(created_at),
+            Some(updated_at),
+            Some(last_seq),
+        ) => Some(
+            RecordRow {
+                guild_id,
+                reference,
+                kind,
+                body,
+                created_at,
+                updated_at,
+                last_seq,
+            }
+            .into_stored()?,
+        ),
+        _ => None,
+    };
+    Ok((head, record))
 }
 
 /// A `records` row as sqlx reads it.

@@ -25,7 +25,25 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    // `BEGIN IMMEDIATE` already holds the database's write lock: plain reads suffice.
     const LOCK_HEAD: &'static str = crate::shared::SELECT_HEAD;
+    const LOCK_HEAD_AND_RECORD: &'static str = crate::shared::select_head_and_record!();
+    // Several statements in one call: SQLite runs them in order on the writer's thread, so an
+    // append costs one round trip to it (parameters are numbered across statements).
+    const WRITE_CREATED: &'static str = "\
+        INSERT INTO ledger_events (seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9); \
+        INSERT INTO records (guild_id, reference, kind, title, status, ai_system, person_platform, person_id, body, created_at, updated_at, last_seq) \
+        VALUES ($2, $3, $11, $12, $13, $14, $15, $16, $17, $6, $6, $1); \
+        INSERT INTO idempotency_keys (key, guild_id, reference, seq, created_at) \
+        SELECT $10, $2, $3, $1, $6 WHERE $10 IS NOT NULL;";
+    const WRITE_CHANGED: &'static str = "\
+        INSERT INTO ledger_events (seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9); \
+        UPDATE records SET title = $12, status = $13, ai_system = $14, body = $17, updated_at = $6, last_seq = $1 \
+        WHERE guild_id = $2 AND reference = $3 AND kind = $11; \
+        INSERT INTO idempotency_keys (key, guild_id, reference, seq, created_at) \
+        SELECT $10, $2, $3, $1, $6 WHERE $10 IS NOT NULL;";
 
     pub async fn connect(options: &ConnectOptions) -> Result<Self, StoreError> {
         let base = SqliteConnectOptions::from_str(&options.url)
@@ -38,8 +56,11 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(options.busy_timeout);
         let in_memory = options.url.contains(":memory:") || options.url.contains("mode=memory");
+        // The file is local: a connection cannot have died between uses, so skip the ping
+        // sqlx would send before every acquire (a full round trip to the worker thread).
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(base.clone().create_if_missing(true))
             .await
             .map_err(StoreError::backend)?;
@@ -49,6 +70,7 @@ impl SqliteStore {
         } else {
             SqlitePoolOptions::new()
                 .max_connections(options.max_connections.max(1))
+                .test_before_acquire(false)
                 .connect_with(base.read_only(true))
                 .await
                 .map_err(StoreError::backend)?

@@ -38,6 +38,23 @@ CREATE TABLE ledger_head (
 INSERT INTO ledger_head (id, seq, hash)
 VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 
+-- The database itself keeps the chain linked: an event must follow the head, and the head
+-- follows every event appended.
+CREATE FUNCTION ledger_events_follow_head() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    head ledger_head%ROWTYPE;
+BEGIN
+    SELECT * INTO head FROM ledger_head WHERE id = 1;
+    IF NEW.seq IS DISTINCT FROM head.seq + 1 OR NEW.prev_hash IS DISTINCT FROM head.hash THEN
+        RAISE EXCEPTION 'ledger_events: an event must follow the ledger head (seq + 1, prev_hash = head hash)';
+    END IF;
+    UPDATE ledger_head SET seq = NEW.seq, hash = NEW.hash WHERE id = 1;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER ledger_events_follow_head BEFORE INSERT ON ledger_events
+    FOR EACH ROW EXECUTE FUNCTION ledger_events_follow_head();
+
 -- Reference numbers per guild, kind and year; incremented in the writing transaction, so a
 -- rolled-back write leaves no gap.
 CREATE TABLE reference_counters (

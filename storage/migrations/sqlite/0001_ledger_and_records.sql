@@ -36,6 +36,19 @@ CREATE TABLE ledger_head (
 INSERT INTO ledger_head (id, seq, hash)
 VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 
+-- The database itself keeps the chain linked: an event must follow the head, and the head
+-- follows every event appended.
+CREATE TRIGGER ledger_events_follow_head BEFORE INSERT ON ledger_events
+WHEN NEW.seq IS NOT (SELECT seq + 1 FROM ledger_head WHERE id = 1)
+  OR NEW.prev_hash IS NOT (SELECT hash FROM ledger_head WHERE id = 1)
+BEGIN
+    SELECT RAISE(ABORT, 'ledger_events: an event must follow the ledger head (seq + 1, prev_hash = head hash)');
+END;
+CREATE TRIGGER ledger_head_follows_events AFTER INSERT ON ledger_events
+BEGIN
+    UPDATE ledger_head SET seq = NEW.seq, hash = NEW.hash WHERE id = 1;
+END;
+
 -- Reference numbers per guild, kind and year; incremented in the writing transaction, so a
 -- rolled-back write leaves no gap.
 CREATE TABLE reference_counters (

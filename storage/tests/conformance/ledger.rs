@@ -87,7 +87,7 @@ async fn an_empty_ledger_verifies(db: TestDb) {
     assert_eq!(verify(&db).await, Ok(0));
 }
 
-async fn the_database_refuses_to_update_or_delete_events(db: TestDb) {
+async fn the_database_refuses_to_update_delete_or_unlink_events(db: TestDb) {
     write_history(&db, 2).await;
     let raw = |sql: &'static str| {
         let db = &db;
@@ -267,7 +267,7 @@ fn postgres_changing_one_byte_of_any_payload_names_that_event() {
 crate::on_both_backends!(
     identical_events_hash_identically_on_every_backend,
     an_empty_ledger_verifies,
-    the_database_refuses_to_update_or_delete_events,
+    the_database_refuses_to_update_delete_or_unlink_events,
     a_deleted_event_is_named,
     a_cut_off_tail_is_caught,
     reordered_events_are_named,
