@@ -1,0 +1,8 @@
+//! Test support for aimsbot: a fake Discord (REST and gateway on 127.0.0.1) that drives the
+//! real serenity/poise client, and JSON fixtures for the payloads Discord sends.
+//!
+//! The bot's end-to-end tests and the load tool share this crate, so everything here is public
+//! API: see [`fake_discord::FakeDiscord`] and the builders in [`fixtures`].
+
+pub mod fake_discord;
+pub mod fixtures;
