@@ -6,6 +6,7 @@
 //! record, so a crash at any moment leaves either all of it or none.
 
 mod postgres;
+mod sessions;
 mod shared;
 mod sqlite;
 #[cfg(feature = "test-support")]
@@ -14,7 +15,7 @@ pub mod testing;
 use std::sync::Arc;
 use std::time::Duration;
 
-use aimsbot_workflows::ports::{Store, StoreError};
+use aimsbot_workflows::ports::{SessionStore, Store, StoreError};
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -118,6 +119,14 @@ impl Database {
 
     /// The store port, for the rest of the application.
     pub fn store(&self) -> Arc<dyn Store> {
+        match self {
+            Database::Sqlite(s) => s.clone(),
+            Database::Postgres(s) => s.clone(),
+        }
+    }
+
+    /// The guided-prompt session port.
+    pub fn sessions(&self) -> Arc<dyn SessionStore> {
         match self {
             Database::Sqlite(s) => s.clone(),
             Database::Postgres(s) => s.clone(),

@@ -4,6 +4,7 @@
 //! all connections and replicas; reference counters and idempotency keys are checked under
 //! the same lock, so concurrent writers neither collide nor leave gaps.
 
+use aimsbot_workflows::flow::Session;
 use aimsbot_workflows::ports::StoreError;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres};
@@ -99,4 +100,5 @@ impl PostgresStore {
     }
 }
 
+crate::sessions::impl_session_store!(PostgresStore);
 impl_store!(PostgresStore, Postgres);

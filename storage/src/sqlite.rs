@@ -8,6 +8,7 @@
 
 use std::str::FromStr;
 
+use aimsbot_workflows::flow::Session;
 use aimsbot_workflows::ports::StoreError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool};
@@ -134,4 +135,5 @@ pub(crate) fn latest_known(migrator: &sqlx::migrate::Migrator) -> i64 {
     migrator.iter().map(|m| m.version).max().unwrap_or_default()
 }
 
+crate::sessions::impl_session_store!(SqliteStore);
 impl_store!(SqliteStore, Sqlite);

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use crate::{ConnectOptions, Database};
-use aimsbot_workflows::ports::Store;
+use aimsbot_workflows::ports::{SessionStore, Store};
 
 pub const POSTGRES_URL_VAR: &str = "AIMSBOT_TEST_POSTGRES_URL";
 
@@ -30,6 +30,10 @@ enum Cleanup {
 impl TestDb {
     pub fn store(&self) -> Arc<dyn Store> {
         self.db.store()
+    }
+
+    pub fn sessions(&self) -> Arc<dyn SessionStore> {
+        self.db.sessions()
     }
 
     /// Runs raw SQL with write access, bypassing the store: for tampering tests.

@@ -18,6 +18,8 @@ macro_rules! choice_enum {
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// `(stored name, label)` of every choice, for prompts that offer them.
+            pub const OPTIONS: &'static [(&'static str, &'static str)] = &[$(($key, $label)),+];
             /// The input this choice answers, named in validation errors.
             pub const FIELD: &'static str = $field;
 

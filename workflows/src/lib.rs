@@ -12,10 +12,12 @@
 //! - **guild**: the tenant (a Discord server); records, references and views never cross guilds.
 //! - **actor**: who did something, in platform-neutral form.
 
+pub mod access;
 pub mod actor;
 pub mod canonical;
 pub mod choice;
 pub mod deadlines;
+pub mod flow;
 pub mod ledger;
 pub mod ports;
 pub mod records;
@@ -32,5 +34,5 @@ pub use reference::{RecordKind, Reference};
 pub use time::{Clock, SystemClock, Timestamp};
 pub use validation::ValidationError;
 
-#[cfg(feature = "test-support")]
+#[cfg(any(test, feature = "test-support"))]
 pub mod testing;

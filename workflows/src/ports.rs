@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 
+use crate::flow::Session;
 use crate::ledger::{ChainHead, LedgerEvent, StoredEvent};
 use crate::records::{Change, Record, StoredRecord};
 use crate::{Actor, GuildId, RecordKind, Reference, Timestamp, ValidationError};
@@ -16,6 +17,9 @@ pub enum StoreError {
     Invalid(#[from] ValidationError),
     #[error("{0} not found")]
     NotFound(String),
+    /// Someone else changed it since it was read; read it again.
+    #[error("{0} was changed by someone else at the same time")]
+    Conflict(String),
     /// The database is newer than this binary, or similar: an operator must act.
     #[error("{0}")]
     Incompatible(String),
@@ -34,6 +38,9 @@ impl StoreError {
         match self {
             StoreError::Invalid(e) => e.to_string(),
             StoreError::NotFound(what) => format!("{what} was not found"),
+            StoreError::Conflict(what) => {
+                format!("{what} was changed at the same time by another action; please try again")
+            }
             StoreError::Incompatible(_) | StoreError::Backend(_) => {
                 "the record store is unavailable right now; nothing was recorded, please try again"
                     .to_owned()
@@ -110,4 +117,17 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn ledger_head(&self) -> Result<ChainHead, StoreError>;
     /// A cheap round trip, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// Guided-prompt sessions, kept between interactions so that a restart, a second replica or
+/// a late click continues where the person left off. Drafts, not evidence: not in the ledger.
+#[async_trait]
+pub trait SessionStore: Send + Sync + std::fmt::Debug {
+    /// Stores a new session unless one with its id exists, and returns the stored one (so a
+    /// replayed start gets the same session).
+    async fn open_session(&self, session: Session) -> Result<Session, StoreError>;
+    async fn session(&self, id: &str) -> Result<Option<Session>, StoreError>;
+    /// Saves the session if nobody saved it since it was read (same `version`), returning it
+    /// with its new version; otherwise [`StoreError::Conflict`].
+    async fn save_session(&self, session: Session) -> Result<Session, StoreError>;
 }

@@ -19,10 +19,12 @@ pub enum RecordKind {
     Campaign,
     Review,
     CorrectiveAction,
+    /// A confidential concern (ISO/IEC 42001 A.3.3), possibly anonymous.
+    Concern,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 7] = [
+    pub const ALL: [RecordKind; 8] = [
         RecordKind::AiSystem,
         RecordKind::Incident,
         RecordKind::HumanOverride,
@@ -30,6 +32,7 @@ impl RecordKind {
         RecordKind::Campaign,
         RecordKind::Review,
         RecordKind::CorrectiveAction,
+        RecordKind::Concern,
     ];
 
     pub fn prefix(self) -> &'static str {
@@ -41,6 +44,7 @@ impl RecordKind {
             RecordKind::Campaign => "CMP",
             RecordKind::Review => "REV",
             RecordKind::CorrectiveAction => "CA",
+            RecordKind::Concern => "CON",
         }
     }
 
@@ -54,6 +58,7 @@ impl RecordKind {
             RecordKind::Campaign => "campaign",
             RecordKind::Review => "review",
             RecordKind::CorrectiveAction => "corrective_action",
+            RecordKind::Concern => "concern",
         }
     }
 
@@ -135,7 +140,7 @@ impl FromStr for Reference {
                 "reference",
                 format!(
                     "`{s}` is not a reference; write it as PREFIX-YEAR-NUMBER, e.g. INC-2026-0042 \
-                     (prefixes: AIS, INC, OVR, ATT, CMP, REV, CA)"
+                     (prefixes: AIS, INC, OVR, ATT, CMP, REV, CA, CON)"
                 ),
             )
         };
@@ -214,7 +219,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn display_and_parse_round_trip(kind in 0usize..7, year in 2000i32..=9999, number in 1u32..=999_999_999) {
+        fn display_and_parse_round_trip(kind in 0usize..RecordKind::ALL.len(), year in 2000i32..=9999, number in 1u32..=999_999_999) {
             let r = Reference::new(RecordKind::ALL[kind], year, number).unwrap_or_else(|e| panic!("{e}"));
             prop_assert_eq!(r.to_string().parse::<Reference>(), Ok(r));
         }

@@ -9,3 +9,4 @@ mod concurrency;
 mod ledger;
 mod records;
 mod schema;
+mod sessions;

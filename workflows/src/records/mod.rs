@@ -7,6 +7,7 @@
 pub mod ai_system;
 pub mod attestation;
 pub mod campaign;
+pub mod concern;
 pub mod corrective_action;
 pub mod human_override;
 pub mod incident;
@@ -21,6 +22,7 @@ use crate::{Actor, GuildId, RecordKind, Reference, Timestamp, ValidationError};
 pub use ai_system::AiSystem;
 pub use attestation::Attestation;
 pub use campaign::Campaign;
+pub use concern::Concern;
 pub use corrective_action::CorrectiveAction;
 pub use human_override::HumanOverride;
 pub use incident::Incident;
@@ -36,6 +38,7 @@ pub enum Record {
     Campaign(Campaign),
     Review(Review),
     CorrectiveAction(CorrectiveAction),
+    Concern(Concern),
 }
 
 impl Record {
@@ -48,6 +51,7 @@ impl Record {
             Record::Campaign(_) => RecordKind::Campaign,
             Record::Review(_) => RecordKind::Review,
             Record::CorrectiveAction(_) => RecordKind::CorrectiveAction,
+            Record::Concern(_) => RecordKind::Concern,
         }
     }
 
@@ -61,6 +65,7 @@ impl Record {
             Record::Campaign(r) => serde_json::to_value(r),
             Record::Review(r) => serde_json::to_value(r),
             Record::CorrectiveAction(r) => serde_json::to_value(r),
+            Record::Concern(r) => serde_json::to_value(r),
         };
         // Records are plain data with string keys and finite numbers: serialising cannot fail.
         body.unwrap_or(Value::Null)
@@ -79,6 +84,7 @@ impl Record {
             RecordKind::Campaign => Record::Campaign(parse(body)?),
             RecordKind::Review => Record::Review(parse(body)?),
             RecordKind::CorrectiveAction => Record::CorrectiveAction(parse(body)?),
+            RecordKind::Concern => Record::Concern(parse(body)?),
         };
         record.validate()?;
         Ok(record)
@@ -92,6 +98,7 @@ impl Record {
             Record::Campaign(r) => r.validate(),
             Record::Review(r) => r.validate(),
             Record::CorrectiveAction(r) => r.validate(),
+            Record::Concern(r) => r.validate(),
             Record::Incident(_) | Record::HumanOverride(_) => Ok(()),
         }
     }
@@ -106,6 +113,7 @@ impl Record {
             Record::Campaign(r) => r.name.to_string(),
             Record::Review(r) => r.title.to_string(),
             Record::CorrectiveAction(r) => truncate(r.action.as_str(), 200),
+            Record::Concern(r) => r.title.to_string(),
         }
     }
 
@@ -117,6 +125,7 @@ impl Record {
             Record::Review(r) => Some(r.status.as_str()),
             Record::CorrectiveAction(r) => Some(r.status.as_str()),
             Record::AiSystem(r) => Some(r.lifecycle_stage.as_str()),
+            Record::Concern(r) => Some(r.status.as_str()),
             Record::HumanOverride(_) | Record::Campaign(_) => None,
         }
     }
@@ -132,6 +141,7 @@ impl Record {
             Record::Campaign(r) => Some(&r.owner),
             Record::Review(r) => Some(&r.owner),
             Record::CorrectiveAction(r) => Some(&r.owner),
+            Record::Concern(r) => r.reporter.as_ref(),
         }
     }
 
@@ -140,6 +150,10 @@ impl Record {
         let system = match self {
             Record::Incident(r) => &r.ai_system,
             Record::HumanOverride(r) => &r.ai_system,
+            Record::Concern(Concern {
+                ai_system: Some(system),
+                ..
+            }) => system,
             _ => return None,
         };
         Some(match system {
@@ -154,6 +168,7 @@ impl Record {
             RecordKind::Incident => &["recorded_at", "reporter"],
             RecordKind::HumanOverride => &["overseer", "source"],
             RecordKind::Attestation => &["person", "statement", "requested_by"],
+            RecordKind::Concern => &["reporter", "follow_up_handle_sha256"],
             _ => &[],
         }
     }
