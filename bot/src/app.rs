@@ -8,7 +8,7 @@ use std::time::Duration;
 use aimsbot_config::{Settings, SqliteSynchronous};
 use aimsbot_storage::{ConnectOptions, Database, SqliteDurability};
 use aimsbot_workflows::Clock;
-use aimsbot_workflows::ports::Store;
+use aimsbot_workflows::ports::{SessionStore, Store};
 use anyhow::Context;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -23,6 +23,7 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(4);
 #[derive(Debug, Clone)]
 pub struct Shared {
     pub store: Arc<dyn Store>,
+    pub sessions: Arc<dyn SessionStore>,
     pub clock: Arc<dyn Clock>,
     pub discord: Arc<DiscordStatus>,
     pub settings: Arc<Settings>,
@@ -78,6 +79,7 @@ impl App {
         let database = open_database(&settings).await?;
         let shared = Shared {
             store: database.store(),
+            sessions: database.sessions(),
             clock,
             discord: Arc::new(DiscordStatus::default()),
             settings: settings.clone(),

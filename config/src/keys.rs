@@ -220,6 +220,16 @@ pub(crate) static SECTIONS: &[Section] = &[
                 render: |s| render_optional_snowflake(s.discord.compliance_channel_id),
             },
             KeySpec {
+                key: "require_registered_ai_system",
+                expected: "true or false",
+                secret: false,
+                apply: |v, s| {
+                    s.discord.require_registered_ai_system = boolean(v)?;
+                    Ok(())
+                },
+                render: |s| s.discord.require_registered_ai_system.to_string(),
+            },
+            KeySpec {
                 key: "session_ttl",
                 expected: "a duration from 1min to 30days, such as \"30min\" or \"24h\"",
                 secret: false,

@@ -81,6 +81,9 @@ pub struct DiscordSettings {
     pub guild_ids: Vec<u64>,
     /// Channel for serious-incident notices and escalations.
     pub compliance_channel_id: Option<u64>,
+    /// Refuse incident reports and overrides naming an AI system that is not in the
+    /// inventory (otherwise the typed name is kept and marked unregistered).
+    pub require_registered_ai_system: bool,
     /// Guided-prompt sessions expire after this long.
     pub session_ttl: Duration,
 }
@@ -94,6 +97,7 @@ impl Default for DiscordSettings {
             application_id: None,
             guild_ids: Vec::new(),
             compliance_channel_id: None,
+            require_registered_ai_system: false,
             session_ttl: Duration::from_secs(24 * 60 * 60),
         }
     }

@@ -2,7 +2,9 @@
 //! real serenity/poise client, and JSON fixtures for the payloads Discord sends.
 //!
 //! The bot's end-to-end tests and the load tool share this crate, so everything here is public
-//! API: see [`fake_discord::FakeDiscord`] and the builders in [`fixtures`].
+//! API: see [`fake_discord::FakeDiscord`], the builders in [`fixtures`], and [`harness`], which
+//! starts the real aimsbot against the fake.
 
 pub mod fake_discord;
 pub mod fixtures;
+pub mod harness;

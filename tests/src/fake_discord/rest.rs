@@ -134,6 +134,7 @@ pub(crate) async fn handle(
                 let req = Req {
                     shared: &shared,
                     method: method.as_str(),
+                    query: uri.query(),
                     body: body.as_ref(),
                     files: &files,
                 };
@@ -233,6 +234,7 @@ pub(crate) fn learn_from_dispatch(st: &mut State, event_type: &str, data: &Value
 struct Req<'a> {
     shared: &'a Shared,
     method: &'a str,
+    query: Option<&'a str>,
     body: Option<&'a Value>,
     files: &'a [RecordedFile],
 }
@@ -313,6 +315,32 @@ impl Req<'_> {
                         .map(|c| with_guild_id(c, guild_id))
                         .collect();
                     Reply::ok(Value::Array(channels))
+                }
+                None => Reply::error(404, 10004, "Unknown Guild"),
+            },
+            ("GET", ["guilds", guild_id, "members"]) => match self.guild(guild_id) {
+                // Discord pages members by user id: `limit` (1..=1000) after `after`.
+                Some(guild) => {
+                    let param = |name: &str| {
+                        self.query.and_then(|q| {
+                            q.split('&')
+                                .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+                                .and_then(|v| v.parse::<u64>().ok())
+                        })
+                    };
+                    let after = param("after").unwrap_or(0);
+                    let limit =
+                        usize::try_from(param("limit").unwrap_or(1).clamp(1, 1000)).unwrap_or(1);
+                    let mut members: Vec<Value> = guild["members"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter(|m| snowflake(&m["user"]["id"]).is_some_and(|id| id > after))
+                        .cloned()
+                        .collect();
+                    members.sort_by_key(|m| snowflake(&m["user"]["id"]));
+                    members.truncate(limit);
+                    Reply::ok(Value::Array(members))
                 }
                 None => Reply::error(404, 10004, "Unknown Guild"),
             },
@@ -855,5 +883,14 @@ fn merge(target: &mut Value, patch: Option<&Value>) {
         } else {
             target.insert(key.clone(), value.clone());
         }
+    }
+}
+
+/// A snowflake written as a string or a number.
+fn snowflake(value: &Value) -> Option<u64> {
+    match value {
+        Value::String(s) => s.parse().ok(),
+        Value::Number(n) => n.as_u64(),
+        _ => None,
     }
 }

@@ -209,12 +209,16 @@ impl Session {
         }
     }
 
+    /// Answered; an optional typed step also when it was left blank (but not when what was
+    /// typed was refused).
     fn is_done(&self, step: &Step) -> bool {
-        if step.kind.is_typed() && !step.required {
-            self.drafts.contains_key(step.key)
-        } else {
-            self.answers.contains_key(step.key)
-        }
+        self.answers.contains_key(step.key)
+            || (step.kind.is_typed()
+                && !step.required
+                && self
+                    .drafts
+                    .get(step.key)
+                    .is_some_and(|d| d.trim().is_empty()))
     }
 }
 

@@ -488,3 +488,24 @@ fn an_override_takes_its_context_and_a_declined_attestation_needs_a_reason() {
     assert_eq!(reference.kind(), RecordKind::Attestation);
     assert_eq!(change.payload()["changes"]["status"], "declined");
 }
+
+#[test]
+fn a_refused_optional_answer_is_asked_again() {
+    let ctx = ctx(&[]);
+    let mut s = session(FlowKind::IncidentReport);
+    let mut form = INCIDENT_FORM.to_vec();
+    let long = "a".repeat(4001);
+    form[4] = ("affected_parties", &long);
+    let Outcome::Invalid { problems, retry } = advance(&mut s, answers(&form), &ctx) else {
+        panic!()
+    };
+    assert_eq!(problems[0].field, "affected_parties");
+    let Prompt::Form { steps, .. } = retry else {
+        panic!("the form again, not {retry:?}")
+    };
+    assert!(steps.iter().any(|s| s.key == "affected_parties"));
+    expect_choose(
+        advance(&mut s, answers(&[("affected_parties", "")]), &ctx),
+        "kind",
+    );
+}

@@ -1,0 +1,233 @@
+//! `/incident report|show|list|update` and the "Report as AI incident" message context menu.
+
+use aimsbot_workflows::RecordKind;
+use aimsbot_workflows::access::Permission;
+use aimsbot_workflows::flow::{FlowKind, Session, context};
+use aimsbot_workflows::ports::{RecordChange, RecordQuery};
+use aimsbot_workflows::records::incident::IncidentStatus;
+use aimsbot_workflows::records::{Change, Record};
+use aimsbot_workflows::text::Narrative;
+use serde_json::json;
+use serenity::all::Message;
+
+use super::{actor, guild, list_lines, load, reply};
+use crate::discord::prompts::{self, Origin};
+use crate::discord::render;
+use crate::discord::{AppCtx, BotError, Ctx, require};
+
+/// Incident statuses as command choices.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum StatusChoice {
+    Open,
+    Triaged,
+    Contained,
+    Closed,
+}
+
+impl StatusChoice {
+    fn status(self) -> IncidentStatus {
+        match self {
+            StatusChoice::Open => IncidentStatus::Open,
+            StatusChoice::Triaged => IncidentStatus::Triaged,
+            StatusChoice::Contained => IncidentStatus::Contained,
+            StatusChoice::Closed => IncidentStatus::Closed,
+        }
+    }
+}
+
+/// Whose incidents to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, poise::ChoiceParameter)]
+pub enum Scope {
+    #[name = "mine"]
+    Mine,
+    #[name = "all"]
+    All,
+}
+
+/// AI incidents: report, look up, list and update them.
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("report", "show", "list", "update"),
+    subcommand_required
+)]
+pub async fn incident(_: Ctx<'_>) -> Result<(), BotError> {
+    Ok(())
+}
+
+pub(super) fn new_session(ctx: AppCtx<'_>, flow: FlowKind) -> Result<Session, BotError> {
+    let shared = &ctx.data().shared;
+    let ttl = chrono::Duration::from_std(shared.settings.discord.session_ttl)
+        .unwrap_or(chrono::Duration::hours(24));
+    Ok(Session::new(
+        ctx.interaction.id.get().to_string(),
+        flow,
+        guild(ctx.into())?,
+        actor(ctx.into()),
+        shared.clock.now(),
+        ttl,
+    ))
+}
+
+/// Report an AI incident, near miss or hazard (guided, private to you until confirmed)
+#[poise::command(slash_command, guild_only)]
+async fn report(
+    ctx: AppCtx<'_>,
+    #[description = "The AI system involved (from the inventory, or type its name)"]
+    #[autocomplete = "super::complete_ai_system"]
+    #[max_length = 200]
+    system: Option<String>,
+) -> Result<(), BotError> {
+    require(ctx.into(), Permission::ReportIncident)?;
+    let mut session = new_session(ctx, FlowKind::IncidentReport)?;
+    if let Some(system) = system {
+        session = session.with_draft("ai_system", system);
+    }
+    prompts::start(
+        ctx.serenity_context(),
+        ctx.data(),
+        Origin::Command(ctx.interaction),
+        session,
+    )
+    .await
+}
+
+/// Starts an incident report from a message, quoting it.
+#[poise::command(context_menu_command = "Report as AI incident", guild_only)]
+pub async fn report_message(ctx: AppCtx<'_>, message: Message) -> Result<(), BotError> {
+    require(ctx.into(), Permission::ReportIncident)?;
+    let quoted: String = message.content.chars().take(Narrative::MAX_CHARS).collect();
+    let mut session = new_session(ctx, FlowKind::IncidentReport)?
+        .with_context(context::SOURCE_LINK, message.link());
+    if !quoted.trim().is_empty() {
+        session = session.with_draft("what_happened", quoted);
+    }
+    prompts::start(
+        ctx.serenity_context(),
+        ctx.data(),
+        Origin::Command(ctx.interaction),
+        session,
+    )
+    .await
+}
+
+/// Show an incident and its timeline
+#[poise::command(slash_command, guild_only)]
+async fn show(
+    ctx: Ctx<'_>,
+    #[description = "Its reference, e.g. INC-2026-0042"] reference: String,
+) -> Result<(), BotError> {
+    let roles = require(ctx, Permission::ViewOwnRecords)
+        .or_else(|_| require(ctx, Permission::ViewAllRecords))?;
+    let reference = super::reference(&reference, RecordKind::Incident)?;
+    let stored = load(ctx, reference).await?;
+    let Record::Incident(incident) = &stored.record else {
+        return Err(BotError::user(format!("{reference} is not an incident")));
+    };
+    let own = incident
+        .reporter
+        .as_ref()
+        .is_some_and(|r| r.same_person(&actor(ctx)));
+    if !own && !roles.can(Permission::ViewAllRecords) && !roles.can(Permission::UpdateIncident) {
+        roles.require(Permission::ViewAllRecords)?;
+    }
+    let events = ctx
+        .data()
+        .shared
+        .store
+        .record_events(&stored.guild, &reference)
+        .await?;
+    reply(
+        ctx,
+        format!(
+            "{}\n\n{}",
+            render::record_details(&stored),
+            render::timeline(&events)
+        ),
+    )
+    .await
+}
+
+/// List incidents: your own, or everyone's (compliance and auditors)
+#[poise::command(slash_command, guild_only)]
+async fn list(
+    ctx: Ctx<'_>,
+    #[description = "Only incidents in this status"] status: Option<StatusChoice>,
+    #[description = "Your own incidents, or everyone's"] scope: Option<Scope>,
+) -> Result<(), BotError> {
+    let roles = require(ctx, Permission::ViewOwnRecords)
+        .or_else(|_| require(ctx, Permission::ViewAllRecords))?;
+    let sees_all = roles.can(Permission::ViewAllRecords);
+    let scope = scope.unwrap_or(if sees_all { Scope::All } else { Scope::Mine });
+    if scope == Scope::All {
+        roles.require(Permission::ViewAllRecords)?;
+    }
+    let records = ctx
+        .data()
+        .shared
+        .store
+        .records(&RecordQuery {
+            guild: Some(guild(ctx)?),
+            kind: Some(RecordKind::Incident),
+            status: status.map(|s| s.status().as_str().to_owned()),
+            person: (scope == Scope::Mine).then(|| actor(ctx)),
+            limit: 25,
+        })
+        .await?;
+    let heading = match scope {
+        Scope::Mine => "**Your incidents** (newest first, at most 25)\n",
+        Scope::All => "**Incidents in this server** (newest first, at most 25)\n",
+    };
+    reply(ctx, format!("{heading}{}", list_lines(&records, "None."))).await
+}
+
+/// Update an incident's status or add a timeline note (owners and compliance)
+#[poise::command(slash_command, guild_only)]
+async fn update(
+    ctx: Ctx<'_>,
+    #[description = "Its reference, e.g. INC-2026-0042"] reference: String,
+    #[description = "The new status"] status: Option<StatusChoice>,
+    #[description = "A note for the timeline"]
+    #[max_length = 4000]
+    note: Option<String>,
+) -> Result<(), BotError> {
+    require(ctx, Permission::UpdateIncident)?;
+    let reference = super::reference(&reference, RecordKind::Incident)?;
+    let note = note
+        .map(|n| Narrative::for_field("note", n).map_err(|e| BotError::user(e.to_string())))
+        .transpose()?;
+    let change = match (status, note) {
+        (Some(status), note) => Change::Status {
+            changes: json!({"status": status.status()})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+            note,
+        },
+        (None, Some(note)) => Change::Note { note },
+        (None, None) => return Err(BotError::user("Give a new status, a note, or both.")),
+    };
+    load(ctx, reference).await?;
+    let committed = ctx
+        .data()
+        .shared
+        .store
+        .change(RecordChange {
+            guild: guild(ctx)?,
+            reference,
+            actor: actor(ctx),
+            at: ctx.data().shared.clock.now(),
+            change,
+            idempotency_key: Some(format!("interaction:{}", ctx.id())),
+        })
+        .await?;
+    let status = committed.record.record.status().unwrap_or("unchanged");
+    reply(
+        ctx,
+        format!(
+            "✅ {reference} updated: status {}.",
+            status.replace('_', " ")
+        ),
+    )
+    .await
+}

@@ -1,0 +1,301 @@
+//! Starts the real aimsbot (`aimsbot::app::App`, the same wiring the binary runs) against a
+//! fresh fake Discord and a fresh database, and drives it the way Discord would: dispatch an
+//! INTERACTION_CREATE, wait for the bot's interaction callback, read what it sent.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test support: a failed unwrap is a failed test
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aimsbot::app::App;
+use aimsbot_storage::testing::{self, TestDb};
+use aimsbot_workflows::SystemClock;
+use aimsbot_workflows::ports::{SessionStore, Store};
+use serde_json::{Value, json};
+
+use crate::fake_discord::{FakeConfig, FakeDiscord};
+use crate::fixtures::{self, DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, Invoker};
+
+/// How long any single wait may take before the test fails instead of hanging.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+/// Holders of this Discord role have aimsbot's compliance role.
+pub const COMPLIANCE_ROLE: u64 = 1_100_000_000_000_000_301;
+/// Holders of this Discord role have aimsbot's owner role.
+pub const OWNER_ROLE: u64 = 1_100_000_000_000_000_302;
+/// The channel serious-incident notices go to.
+pub const COMPLIANCE_CHANNEL: u64 = DEFAULT_CHANNEL_ID;
+
+/// Which database the bot runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// aimsbot, its database and the fake Discord it talks to.
+pub struct Harness {
+    pub fake: FakeDiscord,
+    pub db: TestDb,
+    app: Option<App>,
+    extra_config: String,
+}
+
+impl std::fmt::Debug for Harness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Harness")
+            .field("db", &self.db.url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The guild the fake serves, with members for role-based requests.
+pub fn guild_with_members(members: &[(u64, &str, &[u64])]) -> Value {
+    let mut guild = fixtures::guild_create(
+        DEFAULT_GUILD_ID,
+        vec![
+            fixtures::role(COMPLIANCE_ROLE, "compliance", 0),
+            fixtures::role(OWNER_ROLE, "ai-owners", 0),
+        ],
+        vec![fixtures::text_channel(DEFAULT_CHANNEL_ID, "compliance")],
+    );
+    guild["members"] = Value::Array(
+        members
+            .iter()
+            .map(|(id, name, roles)| fixtures::member(*id, name, roles))
+            .collect(),
+    );
+    guild["member_count"] = json!(members.len());
+    guild
+}
+
+impl Harness {
+    /// A bot on a fresh database; `None` when the backend is Postgres and no test server is
+    /// configured (outside CI).
+    pub async fn start(backend: Backend) -> Option<Harness> {
+        Self::start_with(backend, "", guild_with_members(&[])).await
+    }
+
+    /// Like [`Harness::start`], with extra TOML for the `[discord]` section and a guild.
+    pub async fn start_with(backend: Backend, discord_toml: &str, guild: Value) -> Option<Harness> {
+        let db = match backend {
+            Backend::Sqlite => testing::sqlite().await,
+            Backend::Postgres => testing::postgres().await?,
+        };
+        let fake = FakeConfig::default()
+            .with_guilds(vec![guild])
+            .start()
+            .await
+            .unwrap();
+        let mut harness = Harness {
+            fake,
+            db,
+            app: None,
+            extra_config: discord_toml.to_owned(),
+        };
+        harness.start_bot().await;
+        Some(harness)
+    }
+
+    fn settings(&self) -> aimsbot_config::Settings {
+        let toml = format!(
+            r#"
+[database]
+url = "{url}"
+[discord]
+token = "fake-token"
+api_base_url = "{base}"
+guild_ids = ["{guild}"]
+compliance_channel_id = "{channel}"
+{extra}
+[web]
+bind = "127.0.0.1:0"
+[scheduler]
+default_time_zone = "Europe/Berlin"
+[roles]
+compliance = ["{compliance}"]
+owner = ["{owner}"]
+"#,
+            url = self.db.url,
+            base = self.fake.base_url(),
+            guild = DEFAULT_GUILD_ID,
+            channel = COMPLIANCE_CHANNEL,
+            extra = self.extra_config,
+            compliance = COMPLIANCE_ROLE,
+            owner = OWNER_ROLE,
+        );
+        aimsbot_config::load_from_sources(Some(("harness.toml", &toml)), &[])
+            .unwrap_or_else(|e| panic!("harness config: {e}"))
+    }
+
+    /// Starts aimsbot and waits until its commands are registered (its setup ran).
+    pub async fn start_bot(&mut self) {
+        let registered_before = self.registrations();
+        let app = App::start(self.settings(), Arc::new(SystemClock))
+            .await
+            .unwrap();
+        self.app = Some(app);
+        self.fake.wait_ready(TIMEOUT).await.unwrap();
+        let deadline = tokio::time::Instant::now() + TIMEOUT;
+        while self.registrations() == registered_before {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "aimsbot never registered its commands"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    fn registrations(&self) -> usize {
+        self.fake
+            .calls()
+            .iter()
+            .filter(|c| c.method == "PUT" && c.route().contains("/commands"))
+            .count()
+    }
+
+    /// Stops aimsbot (as a crash or a deploy would), keeping the database and the fake.
+    pub async fn stop_bot(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.stop().await;
+        }
+    }
+
+    /// Stops aimsbot and starts a new instance on the same database.
+    pub async fn restart_bot(&mut self) {
+        self.stop_bot().await;
+        self.start_bot().await;
+    }
+
+    pub fn store(&self) -> Arc<dyn Store> {
+        self.db.store()
+    }
+
+    pub fn sessions(&self) -> Arc<dyn SessionStore> {
+        self.db.sessions()
+    }
+
+    /// Sends an INTERACTION_CREATE and returns the body of the bot's callback to it.
+    pub async fn interact(&self, interaction: Value) -> Value {
+        let id = interaction["id"].as_str().unwrap().to_owned();
+        self.fake.dispatch("INTERACTION_CREATE", interaction).await;
+        self.callback(&id).await
+    }
+
+    /// The first callback aimsbot made for an interaction id.
+    pub async fn callback(&self, interaction_id: &str) -> Value {
+        let prefix = format!("/interactions/{interaction_id}/");
+        let call = self
+            .fake
+            .wait_for_call(
+                |c| c.method == "POST" && c.route().starts_with(&prefix),
+                TIMEOUT,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("no callback for interaction {interaction_id}: {e}"));
+        call.body.unwrap()
+    }
+
+    /// Waits until the bot has posted at least `count` messages in a channel, and returns them.
+    pub async fn wait_for_messages(&self, channel: u64, count: usize) -> Vec<Value> {
+        let deadline = tokio::time::Instant::now() + TIMEOUT;
+        loop {
+            let messages = self.fake.messages_in(&channel.to_string());
+            if messages.len() >= count {
+                return messages;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "expected {count} messages in channel {channel}, saw {messages:#?}"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    pub async fn stop(mut self) {
+        self.stop_bot().await;
+        self.fake.shutdown().await;
+    }
+}
+
+/// The `custom_id`s of every component in a callback's message (buttons and menus), in order.
+pub fn component_ids(callback: &Value) -> Vec<String> {
+    let mut ids = Vec::new();
+    let rows = callback["data"]["components"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for row in rows {
+        for component in row["components"].as_array().cloned().unwrap_or_default() {
+            if let Some(id) = component["custom_id"].as_str() {
+                ids.push(id.to_owned());
+            }
+        }
+    }
+    ids
+}
+
+/// The id that ends with `suffix` (`":confirm"`, `":pick:kind"`).
+pub fn id_ending(callback: &Value, suffix: &str) -> String {
+    component_ids(callback)
+        .into_iter()
+        .find(|id| id.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no component ending {suffix} in {callback:#}"))
+}
+
+/// A message for component interactions to come from (the bot only reads the custom id).
+pub fn prompt_message(invoker: &Invoker) -> Value {
+    fixtures::message(
+        invoker.channel_id,
+        fixtures::bot_user(
+            fixtures::DEFAULT_BOT_USER_ID,
+            fixtures::DEFAULT_BOT_USERNAME,
+        ),
+        "prompt",
+    )
+}
+
+/// A modal submit that came from a message (opened by a button), as Discord sends it.
+pub fn modal_submit_from_message(
+    invoker: &Invoker,
+    custom_id: &str,
+    fields: &[(&str, &str)],
+) -> Value {
+    let mut submit = fixtures::modal_submit(invoker, custom_id, fields);
+    submit["message"] = prompt_message(invoker);
+    submit
+}
+
+/// Interaction callback types (Discord's numbering).
+pub mod callback {
+    pub const MESSAGE: u64 = 4;
+    pub const DEFERRED: u64 = 5;
+    pub const UPDATE_MESSAGE: u64 = 7;
+    pub const MODAL: u64 = 9;
+}
+
+/// Defines each listed end-to-end test twice, `sqlite::NAME` and `postgres::NAME`, each calling
+/// `NAME(Harness)` with a bot on that backend (Postgres skipped outside CI without a server).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    let harness = $crate::harness::Harness::start($crate::harness::Backend::Sqlite).await.unwrap();
+                    super::$name(harness).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    if let Some(harness) = $crate::harness::Harness::start($crate::harness::Backend::Postgres).await {
+                        super::$name(harness).await;
+                    }
+                }
+            )+
+        }
+    };
+}

@@ -1,0 +1,218 @@
+//! `/incident report` end to end through the real serenity client: slash command, modal,
+//! selects, summary, confirm; the record and its ledger event in the database; the serious
+//! incident notice in the compliance channel; mentions that ping nobody.
+
+#![allow(clippy::unwrap_used)]
+
+use aimsbot_tests::fixtures::{self, Invoker, opt};
+use aimsbot_tests::harness::{COMPLIANCE_CHANNEL, Harness, callback, id_ending, prompt_message};
+use aimsbot_workflows::ports::RecordQuery;
+use aimsbot_workflows::records::Record;
+use aimsbot_workflows::{EventKind, GuildId, RecordKind};
+use serde_json::{Value, json};
+
+fn alice() -> Invoker {
+    Invoker::in_default_guild("alice")
+}
+
+fn report_command(invoker: &Invoker, system: Option<&str>) -> Value {
+    let options = match system {
+        Some(system) => json!([opt::string("system", system)]),
+        None => json!([]),
+    };
+    fixtures::slash_command(
+        invoker,
+        "incident",
+        json!([opt::subcommand("report", options)]),
+    )
+}
+
+/// Picks `values` on the prompt `callback` shows and returns the bot's next callback.
+async fn pick(h: &Harness, invoker: &Invoker, prompt: &Value, key: &str, values: &[&str]) -> Value {
+    let suffix = format!(":pick:{key}");
+    let interaction = match prompt["data"]["components"][0]["components"][0]["type"].as_u64() {
+        Some(3) => fixtures::select(
+            invoker,
+            &id_ending(prompt, &suffix),
+            values,
+            prompt_message(invoker),
+        ),
+        _ => fixtures::component_click(
+            invoker,
+            &id_ending(prompt, &format!("{suffix}:{}", values[0])),
+            prompt_message(invoker),
+        ),
+    };
+    h.interact(interaction).await
+}
+
+async fn a_reported_incident_is_recorded_with_its_deadlines_and_posted(h: Harness) {
+    let alice = alice();
+    let modal = h
+        .interact(report_command(&alice, Some("Loan scorer")))
+        .await;
+    assert_eq!(modal["type"], callback::MODAL, "{modal:#}");
+    let form_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
+    let inputs: Vec<&str> = modal["data"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["components"][0]["custom_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        inputs,
+        [
+            "ai_system",
+            "title",
+            "what_happened",
+            "occurred_at",
+            "affected_parties"
+        ]
+    );
+    assert_eq!(
+        modal["data"]["components"][0]["components"][0]["value"], "Loan scorer",
+        "the command option prefills the form"
+    );
+
+    let description =
+        "Since the update it refused everyone over 60. @everyone <@&1100000000000000301> look!";
+    let prompt = h
+        .interact(fixtures::modal_submit(
+            &alice,
+            &form_id,
+            &[
+                ("ai_system", "Loan scorer"),
+                ("title", "Refused every applicant over 60"),
+                ("what_happened", description),
+                ("occurred_at", "2 hours ago"),
+                ("affected_parties", "Applicants aged 60+"),
+            ],
+        ))
+        .await;
+    assert_eq!(prompt["type"], callback::MESSAGE, "{prompt:#}");
+    assert_eq!(prompt["data"]["flags"], 64, "ephemeral to the reporter");
+    assert!(
+        prompt["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("What kind of event"),
+        "{prompt:#}"
+    );
+
+    let prompt = pick(&h, &alice, &prompt, "kind", &["incident"]).await;
+    assert_eq!(prompt["type"], callback::UPDATE_MESSAGE);
+    let prompt = pick(&h, &alice, &prompt, "severity", &["critical"]).await;
+    let prompt = pick(
+        &h,
+        &alice,
+        &prompt,
+        "harm_categories",
+        &["health", "fundamental_rights"],
+    )
+    .await;
+    let prompt = pick(&h, &alice, &prompt, "serious", &["fundamental_rights"]).await;
+    let prompt = pick(&h, &alice, &prompt, "organisation_role", &["both"]).await;
+    let summary = pick(&h, &alice, &prompt, "aware", &["when_it_happened"]).await;
+    let content = summary["data"]["content"].as_str().unwrap();
+    assert!(
+        content.contains("Nothing is recorded until you confirm"),
+        "{content}"
+    );
+    assert!(
+        content.contains("\\@everyone"),
+        "typed text is escaped when echoed: {content}"
+    );
+    assert_eq!(
+        summary["data"]["allowed_mentions"],
+        json!({"parse": [], "users": [], "roles": []}),
+        "pings nobody"
+    );
+
+    let messages_before = h.fake.messages_in(&COMPLIANCE_CHANNEL.to_string()).len();
+    let done = h
+        .interact(fixtures::component_click(
+            &alice,
+            &id_ending(&summary, ":confirm"),
+            prompt_message(&alice),
+        ))
+        .await;
+    let content = done["data"]["content"].as_str().unwrap();
+    assert!(content.contains("Recorded as **INC-"), "{content}");
+    assert!(
+        content.contains("Art. 73(2)") && content.contains("Art. 26(5)"),
+        "provider and deployer duties: {content}"
+    );
+    assert_eq!(
+        done["data"]["allowed_mentions"],
+        json!({"parse": [], "users": [], "roles": []})
+    );
+
+    let guild = GuildId::new(fixtures::DEFAULT_GUILD_ID.to_string()).unwrap();
+    let incidents = h
+        .store()
+        .records(&RecordQuery {
+            guild: Some(guild.clone()),
+            kind: Some(RecordKind::Incident),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(incidents.len(), 1);
+    let stored = &incidents[0];
+    assert!(
+        content.contains(&stored.reference.to_string()),
+        "the confirmation shows the reference"
+    );
+    let Record::Incident(incident) = &stored.record else {
+        panic!()
+    };
+    assert_eq!(
+        incident.what_happened.as_str(),
+        description,
+        "stored verbatim"
+    );
+    assert_eq!(
+        incident.reporter.as_ref().unwrap().platform_user_id,
+        alice.user_id.to_string()
+    );
+    assert_eq!(incident.severity.as_str(), "critical");
+    assert_eq!(incident.aware_at, incident.occurred_at);
+    let articles: Vec<&str> = incident
+        .deadlines
+        .iter()
+        .map(|d| d.article.as_str())
+        .collect();
+    assert_eq!(articles, ["Art. 26(5)", "Art. 73(2)"]);
+    assert_eq!(
+        incident.deadlines[1].due_at,
+        incident.aware_at.plus(chrono::Duration::days(15))
+    );
+    let events = h
+        .store()
+        .record_events(&guild, &stored.reference)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].kind, EventKind::Created);
+    assert_eq!(events[0].actor.display_name, "alice");
+
+    let posted = h
+        .wait_for_messages(COMPLIANCE_CHANNEL, messages_before + 1)
+        .await;
+    let notice = posted.last().unwrap();
+    let text = notice["content"].as_str().unwrap();
+    assert!(
+        text.contains(&stored.reference.to_string())
+            && text.contains("Serious incident")
+            && text.contains("Art. 73(2)"),
+        "{text}"
+    );
+    assert_eq!(
+        notice["allowed_mentions"],
+        json!({"parse": [], "users": [], "roles": []})
+    );
+    h.stop().await;
+}
+
+aimsbot_tests::on_both_backends!(a_reported_incident_is_recorded_with_its_deadlines_and_posted);
