@@ -4,9 +4,10 @@
 use aimsbot_workflows::flow::Session;
 use aimsbot_workflows::ports::StoreError;
 
+/// Returns the new row's version, or no row when the id exists (a replayed start).
 pub(crate) const INSERT_SESSION: &str = "\
     INSERT INTO prompt_sessions (id, guild_id, flow, owner_platform, owner_id, status, state, version, created_at, expires_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9) ON CONFLICT (id) DO NOTHING";
+    VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9) ON CONFLICT (id) DO NOTHING RETURNING version";
 
 pub(crate) const SELECT_SESSION: &str = "SELECT state, version FROM prompt_sessions WHERE id = $1";
 
@@ -29,7 +30,7 @@ macro_rules! impl_session_store {
         #[async_trait::async_trait]
         impl aimsbot_workflows::ports::SessionStore for $store {
             async fn open_session(&self, session: Session) -> Result<Session, StoreError> {
-                sqlx::query($crate::sessions::INSERT_SESSION)
+                let inserted: Option<i64> = sqlx::query_scalar($crate::sessions::INSERT_SESSION)
                     .bind(&session.id)
                     .bind(session.guild.as_str())
                     .bind(session.flow.as_str())
@@ -39,10 +40,16 @@ macro_rules! impl_session_store {
                     .bind($crate::sessions::to_state(&session)?)
                     .bind(session.created_at.to_canonical())
                     .bind(session.expires_at.to_canonical())
-                    .execute(self.write_pool())
+                    .fetch_optional(self.write_pool())
                     .await
                     .map_err(StoreError::backend)?;
-                // Read back from the writer: a reader could lag behind on the just-made row.
+                if inserted.is_some() {
+                    return Ok(Session {
+                        version: 0,
+                        ..session
+                    });
+                }
+                // The id exists: a replayed start gets the stored session, as it stands.
                 let (state, version): (String, i64) =
                     sqlx::query_as($crate::sessions::SELECT_SESSION)
                         .bind(&session.id)

@@ -30,7 +30,18 @@ pub(crate) const SELECT_RECORD: &str = "\
     SELECT guild_id, reference, kind, body, created_at, updated_at, last_seq FROM records \
     WHERE guild_id = $1 AND reference = $2";
 
-/// Optional filters are bound as NULL when absent, so the statement text never changes.
+/// Records of one kind in one guild, the common case: the guild and kind are bound, so the
+/// `(guild_id, kind, …)` indexes serve it; optional filters are bound as NULL when absent, so
+/// the statement text never changes.
+pub(crate) const SELECT_RECORDS_OF_KIND: &str = "\
+    SELECT guild_id, reference, kind, body, created_at, updated_at, last_seq FROM records \
+    WHERE guild_id = $1 AND kind = $2 \
+      AND ($3 IS NULL OR status = $3) \
+      AND ($4 IS NULL OR (person_platform = $4 AND person_id = $5)) \
+    ORDER BY created_at DESC, reference DESC \
+    LIMIT $6";
+
+/// Any other combination of filters (rare: an operator's or a cross-guild lookup).
 pub(crate) const SELECT_RECORDS: &str = "\
     SELECT guild_id, reference, kind, body, created_at, updated_at, last_seq FROM records \
     WHERE ($1 IS NULL OR guild_id = $1) \
@@ -405,17 +416,21 @@ macro_rules! impl_store {
                 query: &aimsbot_workflows::ports::RecordQuery,
             ) -> Result<Vec<aimsbot_workflows::StoredRecord>, StoreError> {
                 let person_platform = query.person.as_ref().map(|p| p.platform.as_str());
-                let rows: Vec<$crate::shared::RecordTuple> =
-                    sqlx::query_as($crate::shared::SELECT_RECORDS)
-                        .bind(query.guild.as_ref().map(|g| g.as_str().to_owned()))
-                        .bind(query.kind.map(|k| k.as_str()))
-                        .bind(query.status.clone())
-                        .bind(person_platform)
-                        .bind(query.person.as_ref().map(|p| p.platform_user_id.clone()))
-                        .bind(i64::from(query.limit.max(1)))
-                        .fetch_all(self.read_pool())
-                        .await
-                        .map_err(StoreError::backend)?;
+                let statement = if query.guild.is_some() && query.kind.is_some() {
+                    $crate::shared::SELECT_RECORDS_OF_KIND
+                } else {
+                    $crate::shared::SELECT_RECORDS
+                };
+                let rows: Vec<$crate::shared::RecordTuple> = sqlx::query_as(statement)
+                    .bind(query.guild.as_ref().map(|g| g.as_str().to_owned()))
+                    .bind(query.kind.map(|k| k.as_str()))
+                    .bind(query.status.clone())
+                    .bind(person_platform)
+                    .bind(query.person.as_ref().map(|p| p.platform_user_id.clone()))
+                    .bind(i64::from(query.limit.max(1)))
+                    .fetch_all(self.read_pool())
+                    .await
+                    .map_err(StoreError::backend)?;
                 rows.into_iter()
                     .map(|r| $crate::shared::record_from_tuple(r).into_stored())
                     .collect()

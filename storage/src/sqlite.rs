@@ -55,7 +55,9 @@ impl SqliteStore {
                 SqliteDurability::Normal => SqliteSynchronous::Normal,
             })
             .foreign_keys(true)
-            .busy_timeout(options.busy_timeout);
+            .busy_timeout(options.busy_timeout)
+            // Readers map the file instead of copying pages with pread after every write.
+            .pragma("mmap_size", "268435456");
         let in_memory = options.url.contains(":memory:") || options.url.contains("mode=memory");
         // The file is local: a connection cannot have died between uses, so skip the ping
         // sqlx would send before every acquire (a full round trip to the worker thread).

@@ -275,8 +275,33 @@ pub mod callback {
 
 /// Defines each listed end-to-end test twice, `sqlite::NAME` and `postgres::NAME`, each calling
 /// `NAME(Harness)` with a bot on that backend (Postgres skipped outside CI without a server).
+///
+/// `on_both_backends!(harness = FACTORY; NAME, …)` starts each bot with
+/// `FACTORY(Backend) -> Option<Harness>`, an async fn in the calling module, e.g. one that calls
+/// [`Harness::start_with`] with extra configuration or a guild with members.
 #[macro_export]
 macro_rules! on_both_backends {
+    (harness = $factory:ident; $($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    let harness = super::$factory($crate::harness::Backend::Sqlite).await.unwrap();
+                    super::$name(harness).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    if let Some(harness) = super::$factory($crate::harness::Backend::Postgres).await {
+                        super::$name(harness).await;
+                    }
+                }
+            )+
+        }
+    };
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
             $(

@@ -50,17 +50,24 @@ pub async fn run(settings: Settings) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Opens the configured database without touching its schema, or says why it cannot.
+async fn connect(settings: &Settings) -> Result<Database, ExitCode> {
+    Database::connect(&connect_options(settings))
+        .await
+        .map_err(|e| {
+            problem(format!(
+                "cannot open the database {}: {e}",
+                settings.database.url
+            ))
+        })
+}
+
 /// `aimsbot migrate`.
 #[allow(clippy::print_stdout)]
 pub async fn migrate(settings: &Settings) -> ExitCode {
-    let database = match Database::connect(&connect_options(settings)).await {
+    let database = match connect(settings).await {
         Ok(database) => database,
-        Err(e) => {
-            return problem(format!(
-                "cannot open the database {}: {e}",
-                settings.database.url
-            ));
-        }
+        Err(code) => return code,
     };
     let before = match database.schema_status().await {
         Ok(status) => status,
@@ -90,14 +97,9 @@ pub async fn migrate(settings: &Settings) -> ExitCode {
 /// `aimsbot verify`. Reads only: it never migrates the database it is checking.
 #[allow(clippy::print_stdout)]
 pub async fn verify(settings: &Settings) -> ExitCode {
-    let database = match Database::connect(&connect_options(settings)).await {
+    let database = match connect(settings).await {
         Ok(database) => database,
-        Err(e) => {
-            return problem(format!(
-                "cannot open the database {}: {e}",
-                settings.database.url
-            ));
-        }
+        Err(code) => return code,
     };
     match database.schema_status().await {
         Ok(status) if status.applied.is_none() => {

@@ -134,15 +134,16 @@ async fn report_failure(ctx: &Context, origin: Origin<'_>, error: &BotError) {
     }
 }
 
-/// Opens a session (or finds it again, when the starting interaction is replayed) and shows
-/// its first prompt.
+/// Opens a session (or finds it again, when the starting interaction is replayed), applies
+/// any answers given as command options, and shows the first prompt still open.
 pub async fn start(
     ctx: &Context,
     data: &Data,
     origin: Origin<'_>,
     session: Session,
+    answers: Vec<(String, Vec<String>)>,
 ) -> Result<(), BotError> {
-    let session = data.shared.sessions.open_session(session).await?;
+    let mut session = data.shared.sessions.open_session(session).await?;
     if session.status != SessionStatus::Open {
         origin
             .say(ctx, closed_message(&session), Vec::new())
@@ -151,15 +152,22 @@ pub async fn start(
     }
     let inventory = inventory(data, &session).await?;
     let context = flow_context(data, &session, &inventory);
-    show(
-        ctx,
-        data,
-        origin,
-        &session,
-        flow::current_prompt(&session, &context),
-        &[],
-    )
-    .await
+    // A replayed start finds a session already under way: its options were applied then.
+    if answers.is_empty() || session.version > 0 {
+        let prompt = flow::current_prompt(&session, &context);
+        return show(ctx, data, origin, &session, prompt, &[]).await;
+    }
+    let (prompt, problems) = match flow::advance(&mut session, Input::Answers(answers), &context) {
+        Outcome::Next(prompt) => (prompt, Vec::new()),
+        Outcome::Invalid { problems, retry } => (retry, problems),
+        other => {
+            return Err(BotError::user(format!(
+                "this prompt cannot start: {other:?}"
+            )));
+        }
+    };
+    let session = save(data, session).await?;
+    show(ctx, data, origin, &session, prompt, &problems).await
 }
 
 /// The first prompt of a session as a message (for flows that start in a DM).
@@ -376,7 +384,11 @@ async fn continue_flow(
     if session.status == SessionStatus::Open && !session.owner.same_person(&origin.actor()) {
         return Err(BotError::user("This prompt belongs to someone else."));
     }
-    let inventory = inventory(data, &session).await?;
+    // Confirming, cancelling or editing resolves no AI system name and shows none.
+    let inventory = match input {
+        Input::Answers(_) | Input::ChangeChoices => inventory(data, &session).await?,
+        Input::Confirm | Input::Cancel | Input::Edit => Vec::new(),
+    };
     let context = flow_context(data, &session, &inventory);
     let outcome = flow::advance(&mut session, input, &context);
     match outcome {
@@ -388,6 +400,13 @@ async fn continue_flow(
             origin.say(ctx, message, Vec::new()).await?;
         }
         Outcome::Cancelled => {
+            if is_anonymous(&session) {
+                // An abandoned anonymous concern keeps neither its text nor who typed it.
+                session.owner = Actor::anonymous();
+                session.answers.clear();
+                session.drafts.clear();
+                session.context.clear();
+            }
             save(data, session).await?;
             origin
                 .say(
@@ -737,7 +756,11 @@ async fn answer_attestation(
     }
     match flow::advance(&mut session, Input::Confirm, &context) {
         Outcome::Done(Completion::Update { reference, change }) => {
-            data.shared
+            // An attestation is answered once: a double click (or two devices) racing past the
+            // pending check above gets the first answer back instead of recording a second.
+            let idempotency_key = Some(format!("attestation-answer:{guild}:{reference}"));
+            let committed = data
+                .shared
                 .store
                 .change(RecordChange {
                     guild,
@@ -745,9 +768,23 @@ async fn answer_attestation(
                     actor: session.owner,
                     at: now,
                     change,
-                    idempotency_key: Some(format!("interaction:{}", origin.interaction_id())),
+                    idempotency_key,
                 })
                 .await?;
+            if committed.replayed {
+                let status = match &committed.record.record {
+                    Record::Attestation(answered) => answered.status.label(),
+                    _ => "answered",
+                };
+                origin
+                    .say(
+                        ctx,
+                        format!("{reference} was already answered: {status}."),
+                        Vec::new(),
+                    )
+                    .await?;
+                return Ok(());
+            }
             let verb = if answer == flow::definitions::ANSWER_DECLINE {
                 "declined"
             } else {

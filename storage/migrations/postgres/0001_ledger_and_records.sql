@@ -81,8 +81,9 @@ CREATE TABLE records (
     last_seq        BIGINT NOT NULL REFERENCES ledger_events (seq),
     PRIMARY KEY (guild_id, reference)
 );
-CREATE INDEX records_by_kind_status ON records (guild_id, kind, status);
-CREATE INDEX records_by_person ON records (guild_id, person_platform, person_id);
+CREATE INDEX records_by_kind_time ON records (guild_id, kind, created_at);
+CREATE INDEX records_by_kind_status ON records (guild_id, kind, status, created_at);
+CREATE INDEX records_by_person ON records (guild_id, kind, person_platform, person_id);
 
 -- Keys that make a write happen once (chat interaction ids, API Idempotency-Key headers).
 CREATE TABLE idempotency_keys (

@@ -174,6 +174,8 @@ pub(crate) struct State {
     gateway_received: Vec<Value>,
     /// URL path -> (content type, bytes) of attachments the fake serves.
     hosted: HashMap<String, (String, Vec<u8>)>,
+    /// Receivers of every call as it is recorded ([`FakeDiscord::subscribe`]).
+    subscribers: Vec<mpsc::UnboundedSender<RecordedCall>>,
 }
 
 pub(crate) struct Shared {
@@ -485,6 +487,14 @@ impl FakeDiscord {
             .get(guild_id)
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// Every REST call recorded from now on, as it happens: for a load tool that cannot afford
+    /// to scan [`Self::calls`] for each wait.
+    pub fn subscribe(&self) -> mpsc::UnboundedReceiver<RecordedCall> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.shared.lock().subscribers.push(tx);
+        rx
     }
 
     /// Every frame clients sent on the gateway (IDENTIFY, heartbeats, RESUME, ...), in order.

@@ -150,7 +150,7 @@ pub(crate) async fn handle(
                 _ => Reply::not_found(),
             },
         };
-        st.calls.push(RecordedCall {
+        let call = RecordedCall {
             method: method.as_str().to_owned(),
             path,
             query: uri.query().map(str::to_owned),
@@ -159,7 +159,9 @@ pub(crate) async fn handle(
             status: reply.status,
             response: reply.body.clone(),
             at: Instant::now(),
-        });
+        };
+        st.subscribers.retain(|tx| tx.send(call.clone()).is_ok());
+        st.calls.push(call);
         reply
     };
     shared.call_recorded.notify_waiters();

@@ -63,6 +63,10 @@ pub fn parse(
     if let Ok(at) = trimmed.parse::<Timestamp>() {
         return Ok(at);
     }
+    // RFC 3339 without seconds, as the hint above suggests: 2026-11-28T13:30Z, …T14:30+01:00.
+    if let Ok(at) = chrono::DateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M%#z") {
+        return Ok(Timestamp::from_datetime(at.with_timezone(&chrono::Utc)));
+    }
     if let Some(ago) = lower.strip_suffix(" ago") {
         return relative(ago, now).ok_or_else(not_understood);
     }
@@ -180,6 +184,15 @@ mod tests {
         assert_eq!(
             at("2026-11-27T22:00:00+02:00", "UTC").unwrap(),
             "2026-11-27T20:00:00.000000Z"
+        );
+        assert_eq!(
+            at("2026-11-28T09:30Z", "Europe/Berlin").unwrap(),
+            "2026-11-28T09:30:00.000000Z",
+            "the form the hint suggests, without seconds"
+        );
+        assert_eq!(
+            at("2026-11-28T09:30+01:00", "UTC").unwrap(),
+            "2026-11-28T08:30:00.000000Z"
         );
         assert_eq!(
             at("yesterday 18:00", "America/New_York").unwrap(),

@@ -427,7 +427,7 @@ fn validate(
             let at = datetime::parse_past(field, text, context.now, context.time_zone)?;
             one(at.to_canonical())
         }
-        InputKind::AiSystem => resolve_ai_system(field, text, context).map(Some),
+        InputKind::AiSystem => resolve_ai_system(step, text, context).map(Some),
         InputKind::Choice(options) => {
             let [value] = values else {
                 return Err(ValidationError::new(field, "choose exactly one answer"));
@@ -491,10 +491,11 @@ fn check_option(field: &str, options: &[(&str, &str)], value: &str) -> Result<()
 /// Resolves a typed AI system against the inventory: by reference or by name (ignoring case);
 /// otherwise kept as typed, unless registration is required.
 fn resolve_ai_system(
-    field: &str,
+    step: &Step,
     text: &str,
     context: &FlowContext<'_>,
 ) -> Result<Answer, ValidationError> {
+    let field = step.key;
     let typed = text.trim();
     if let Ok(reference) = typed.parse::<Reference>() {
         return match context.inventory.iter().find(|e| e.reference == reference) {
@@ -537,7 +538,9 @@ fn resolve_ai_system(
             ),
         ));
     }
-    crate::text::Label::for_field(field, typed)?;
+    // Named like a text step's problem: the message alone must say which answer it is about.
+    crate::text::Label::for_field(field, typed)
+        .map_err(|e| ValidationError::new(field, format!("\"{}\" {}", step.label, e.message)))?;
     Ok(Answer::One(typed.to_owned()))
 }
 

@@ -32,6 +32,7 @@ async fn register(ctx: AppCtx<'_>) -> Result<(), BotError> {
         ctx.data(),
         Origin::Command(ctx.interaction),
         session,
+        Vec::new(),
     )
     .await
 }

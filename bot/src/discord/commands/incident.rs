@@ -69,7 +69,29 @@ pub(super) fn new_session(ctx: AppCtx<'_>, flow: FlowKind) -> Result<Session, Bo
     ))
 }
 
+macro_rules! complete_incident_choice {
+    ($($name:ident => $key:literal),+ $(,)?) => {
+        $(
+            async fn $name(_: Ctx<'_>, partial: &str) -> serenity::all::CreateAutocompleteResponse {
+                super::complete_choice(FlowKind::IncidentReport, $key, partial)
+            }
+        )+
+    };
+}
+
+complete_incident_choice!(
+    complete_kind => "kind",
+    complete_severity => "severity",
+    complete_harm => "harm_categories",
+    complete_serious => "serious",
+    complete_role => "organisation_role",
+);
+
 /// Report an AI incident, near miss or hazard (guided, private to you until confirmed)
+///
+/// Every option is optional: what is not given is asked. Giving kind, severity, harm, serious
+/// and role skips those questions; the form and the confirmation remain.
+#[allow(clippy::too_many_arguments)] // each option answers one question upfront
 #[poise::command(slash_command, guild_only)]
 async fn report(
     ctx: AppCtx<'_>,
@@ -77,17 +99,43 @@ async fn report(
     #[autocomplete = "super::complete_ai_system"]
     #[max_length = 200]
     system: Option<String>,
+    #[description = "Incident, near miss or hazard"]
+    #[autocomplete = "complete_kind"]
+    kind: Option<String>,
+    #[description = "How severe it was"]
+    #[autocomplete = "complete_severity"]
+    severity: Option<String>,
+    #[description = "What was harmed or put at risk (more can be added in the questions)"]
+    #[autocomplete = "complete_harm"]
+    harm: Option<String>,
+    #[description = "Serious incident under EU AI Act Art. 3(49)?"]
+    #[autocomplete = "complete_serious"]
+    serious: Option<String>,
+    #[description = "Our role for this AI system"]
+    #[autocomplete = "complete_role"]
+    role: Option<String>,
 ) -> Result<(), BotError> {
     require(ctx.into(), Permission::ReportIncident)?;
     let mut session = new_session(ctx, FlowKind::IncidentReport)?;
     if let Some(system) = system {
         session = session.with_draft("ai_system", system);
     }
+    let answers = [
+        ("kind", kind),
+        ("severity", severity),
+        ("harm_categories", harm),
+        ("serious", serious),
+        ("organisation_role", role),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| Some((key.to_owned(), vec![value?])))
+    .collect();
     prompts::start(
         ctx.serenity_context(),
         ctx.data(),
         Origin::Command(ctx.interaction),
         session,
+        answers,
     )
     .await
 }
@@ -97,8 +145,14 @@ async fn report(
 pub async fn report_message(ctx: AppCtx<'_>, message: Message) -> Result<(), BotError> {
     require(ctx.into(), Permission::ReportIncident)?;
     let quoted: String = message.content.chars().take(Narrative::MAX_CHARS).collect();
-    let mut session = new_session(ctx, FlowKind::IncidentReport)?
-        .with_context(context::SOURCE_LINK, message.link());
+    // Discord sends the target message without `guild_id`, and `Message::link` would then make
+    // a DM (`@me`) link: take the server from the interaction.
+    let link = message.id.link(
+        message.channel_id,
+        message.guild_id.or(ctx.interaction.guild_id),
+    );
+    let mut session =
+        new_session(ctx, FlowKind::IncidentReport)?.with_context(context::SOURCE_LINK, link);
     if !quoted.trim().is_empty() {
         session = session.with_draft("what_happened", quoted);
     }
@@ -107,6 +161,7 @@ pub async fn report_message(ctx: AppCtx<'_>, message: Message) -> Result<(), Bot
         ctx.data(),
         Origin::Command(ctx.interaction),
         session,
+        Vec::new(),
     )
     .await
 }

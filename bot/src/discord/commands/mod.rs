@@ -216,3 +216,33 @@ async fn complete_ai_system(ctx: Ctx<'_>, partial: &str) -> CreateAutocompleteRe
             )
         })
 }
+
+/// Autocomplete for an option that answers a choice step of a flow: the step's own answers,
+/// labels shown, stored names sent.
+fn complete_choice(
+    flow: aimsbot_workflows::flow::FlowKind,
+    key: &str,
+    partial: &str,
+) -> CreateAutocompleteResponse {
+    use aimsbot_workflows::flow::InputKind;
+    let options = aimsbot_workflows::flow::flow(flow)
+        .steps
+        .iter()
+        .find(|s| s.key == key)
+        .and_then(|s| match s.kind {
+            InputKind::Choice(options) | InputKind::MultiChoice { options, .. } => Some(options),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let wanted = partial.to_lowercase();
+    options
+        .iter()
+        .filter(|(value, label)| label.to_lowercase().contains(&wanted) || value.contains(&wanted))
+        .take(25)
+        .fold(
+            CreateAutocompleteResponse::new(),
+            |response, (value, label)| {
+                response.add_string_choice(render::truncate(label, 99), *value)
+            },
+        )
+}

@@ -65,6 +65,7 @@ async fn log(
         ctx.data(),
         Origin::Command(ctx.interaction),
         session,
+        Vec::new(),
     )
     .await
 }
