@@ -15,6 +15,11 @@ pub(crate) const UPDATE_SESSION: &str = "\
     UPDATE prompt_sessions SET state = $2, status = $3, owner_platform = $4, owner_id = $5, version = version + 1 \
     WHERE id = $1 AND version = $6";
 
+/// Closes a session inside the transaction that stores its record.
+pub(crate) const CLOSE_SESSION: &str = "\
+    UPDATE prompt_sessions SET state = $2, status = $3, owner_platform = $4, owner_id = $5, version = version + 1 \
+    WHERE id = $1";
+
 pub(crate) fn to_state(session: &Session) -> Result<String, StoreError> {
     serde_json::to_string(session).map_err(StoreError::backend)
 }
@@ -67,6 +72,37 @@ macro_rules! impl_session_store {
                     .map_err(StoreError::backend)?;
                 row.map(|(state, version)| $crate::sessions::from_row(&state, version))
                     .transpose()
+            }
+
+            async fn complete_session(
+                &self,
+                session: Session,
+                new: aimsbot_workflows::ports::NewRecord,
+            ) -> Result<(Session, aimsbot_workflows::ports::Committed), StoreError> {
+                let record = $crate::shared::validate_new(&new)?;
+                let mut tx = self.begin_write().await?;
+                let committed = Self::create_in(&mut tx, new, record).await?;
+                if committed.replayed {
+                    // Recorded before (a replayed or double click): the session was closed then.
+                    return Ok((session, committed));
+                }
+                let session = Session {
+                    result: Some(committed.record.reference),
+                    status: aimsbot_workflows::flow::SessionStatus::Completed,
+                    ..session
+                };
+                sqlx::query($crate::sessions::CLOSE_SESSION)
+                    .bind(&session.id)
+                    .bind($crate::sessions::to_state(&session)?)
+                    .bind(session.status.as_str())
+                    .bind(session.owner.platform.as_str())
+                    .bind(&session.owner.platform_user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::backend)?;
+                tx.commit().await.map_err(StoreError::backend)?;
+                let version = session.version + 1;
+                Ok((Session { version, ..session }, committed))
             }
 
             async fn save_session(&self, session: Session) -> Result<Session, StoreError> {

@@ -72,6 +72,21 @@ pub(crate) const SELECT_SCHEMA_VERSION: &str =
 /// Idempotency keys are bounded so a client cannot make us store megabytes per write.
 pub(crate) const MAX_IDEMPOTENCY_KEY_LEN: usize = 200;
 
+/// Checks a new record before any lock is taken: a refused record costs no one else time.
+pub(crate) fn validate_new(
+    new: &aimsbot_workflows::ports::NewRecord,
+) -> Result<Record, StoreError> {
+    use aimsbot_workflows::ledger::EventKind;
+    check_idempotency_key(new.idempotency_key.as_ref())?;
+    let kind = new.record.kind();
+    Ok(aimsbot_workflows::records::apply(
+        kind,
+        None,
+        EventKind::Created,
+        &new.record.to_json(),
+    )?)
+}
+
 pub(crate) fn check_idempotency_key(key: Option<&String>) -> Result<(), StoreError> {
     match key {
         Some(key) if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_LEN => {
@@ -247,6 +262,61 @@ macro_rules! impl_store {
                 }))
             }
 
+            /// Creates a record inside `tx`, which the caller commits (unless the result is a
+            /// replay: then nothing was written and the caller should let `tx` roll back).
+            pub(crate) async fn create_in(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                new: aimsbot_workflows::ports::NewRecord,
+                record: aimsbot_workflows::Record,
+            ) -> Result<aimsbot_workflows::ports::Committed, StoreError> {
+                use aimsbot_workflows::ledger::{EventKind, NewEvent};
+                let kind = record.kind();
+                let head = Self::lock_head(tx).await?;
+                if let Some(key) = &new.idempotency_key {
+                    if let Some(done) = Self::replay(tx, key).await? {
+                        return Ok(done);
+                    }
+                }
+                let year = new.at.year();
+                let number: i64 = sqlx::query_scalar($crate::shared::ALLOCATE_REFERENCE)
+                    .bind(new.guild.as_str())
+                    .bind(kind.as_str())
+                    .bind(i64::from(year))
+                    .fetch_one(&mut **tx)
+                    .await
+                    .map_err(StoreError::backend)?;
+                let reference = $crate::shared::reference_from_counter(kind, year, number)?;
+                let event = NewEvent {
+                    guild: new.guild.clone(),
+                    record_ref: reference,
+                    kind: EventKind::Created,
+                    actor: new.actor,
+                    recorded_at: new.at,
+                    payload: record.to_json(),
+                }
+                .seal(&head);
+                Self::write_event(
+                    tx,
+                    Self::WRITE_CREATED,
+                    &event,
+                    new.idempotency_key.as_deref(),
+                    &record,
+                )
+                .await?;
+                Ok(aimsbot_workflows::ports::Committed {
+                    record: aimsbot_workflows::StoredRecord {
+                        guild: new.guild,
+                        reference,
+                        record,
+                        created_at: new.at,
+                        updated_at: new.at,
+                        last_seq: event.seq,
+                    },
+                    event,
+                    replayed: false,
+                })
+            }
+
             /// Appends the sealed event (a trigger advances the head), writes the record's new
             /// projection and any idempotency key: one statement, one round trip.
             async fn write_event(
@@ -291,60 +361,13 @@ macro_rules! impl_store {
                 &self,
                 new: aimsbot_workflows::ports::NewRecord,
             ) -> Result<aimsbot_workflows::ports::Committed, StoreError> {
-                use aimsbot_workflows::ledger::{EventKind, NewEvent};
-                $crate::shared::check_idempotency_key(new.idempotency_key.as_ref())?;
-                let kind = new.record.kind();
-                let payload = new.record.to_json();
-                // Validate before taking the write lock: a refused record costs no one else time.
-                let record =
-                    aimsbot_workflows::records::apply(kind, None, EventKind::Created, &payload)?;
-
+                let record = $crate::shared::validate_new(&new)?;
                 let mut tx = self.begin_write().await?;
-                let head = Self::lock_head(&mut tx).await?;
-                if let Some(key) = &new.idempotency_key {
-                    if let Some(done) = Self::replay(&mut tx, key).await? {
-                        return Ok(done);
-                    }
+                let committed = Self::create_in(&mut tx, new, record).await?;
+                if !committed.replayed {
+                    tx.commit().await.map_err(StoreError::backend)?;
                 }
-                let year = new.at.year();
-                let number: i64 = sqlx::query_scalar($crate::shared::ALLOCATE_REFERENCE)
-                    .bind(new.guild.as_str())
-                    .bind(kind.as_str())
-                    .bind(i64::from(year))
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(StoreError::backend)?;
-                let reference = $crate::shared::reference_from_counter(kind, year, number)?;
-                let event = NewEvent {
-                    guild: new.guild.clone(),
-                    record_ref: reference,
-                    kind: EventKind::Created,
-                    actor: new.actor,
-                    recorded_at: new.at,
-                    payload,
-                }
-                .seal(&head);
-                Self::write_event(
-                    &mut tx,
-                    Self::WRITE_CREATED,
-                    &event,
-                    new.idempotency_key.as_deref(),
-                    &record,
-                )
-                .await?;
-                tx.commit().await.map_err(StoreError::backend)?;
-                Ok(aimsbot_workflows::ports::Committed {
-                    record: aimsbot_workflows::StoredRecord {
-                        guild: new.guild,
-                        reference,
-                        record,
-                        created_at: new.at,
-                        updated_at: new.at,
-                        last_seq: event.seq,
-                    },
-                    event,
-                    replayed: false,
-                })
+                Ok(committed)
             }
 
             async fn change(

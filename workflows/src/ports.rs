@@ -130,4 +130,12 @@ pub trait SessionStore: Send + Sync + std::fmt::Debug {
     /// Saves the session if nobody saved it since it was read (same `version`), returning it
     /// with its new version; otherwise [`StoreError::Conflict`].
     async fn save_session(&self, session: Session) -> Result<Session, StoreError>;
+    /// Stores the record a session produced and closes the session (completed, with the
+    /// record's reference) in one transaction. The record's idempotency key makes a second
+    /// completion (a double or replayed click) return the first record, changing nothing.
+    async fn complete_session(
+        &self,
+        session: Session,
+        record: NewRecord,
+    ) -> Result<(Session, Committed), StoreError>;
 }

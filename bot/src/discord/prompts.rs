@@ -134,40 +134,41 @@ async fn report_failure(ctx: &Context, origin: Origin<'_>, error: &BotError) {
     }
 }
 
-/// Opens a session (or finds it again, when the starting interaction is replayed), applies
-/// any answers given as command options, and shows the first prompt still open.
+/// Opens a session with any answers given as command options applied (or finds it again,
+/// when the starting interaction is replayed) and shows the first prompt still open.
 pub async fn start(
     ctx: &Context,
     data: &Data,
     origin: Origin<'_>,
-    session: Session,
+    mut session: Session,
     answers: Vec<(String, Vec<String>)>,
 ) -> Result<(), BotError> {
-    let mut session = data.shared.sessions.open_session(session).await?;
-    if session.status != SessionStatus::Open {
-        origin
-            .say(ctx, closed_message(&session), Vec::new())
-            .await?;
-        return Ok(());
-    }
     let inventory = inventory(data, &session).await?;
     let context = flow_context(data, &session, &inventory);
-    // A replayed start finds a session already under way: its options were applied then.
-    if answers.is_empty() || session.version > 0 {
-        let prompt = flow::current_prompt(&session, &context);
-        return show(ctx, data, origin, &session, prompt, &[]).await;
-    }
-    let (prompt, problems) = match flow::advance(&mut session, Input::Answers(answers), &context) {
-        Outcome::Next(prompt) => (prompt, Vec::new()),
-        Outcome::Invalid { problems, retry } => (retry, problems),
-        other => {
-            return Err(BotError::user(format!(
-                "this prompt cannot start: {other:?}"
-            )));
+    let (prompt, problems) = if answers.is_empty() {
+        (flow::current_prompt(&session, &context), Vec::new())
+    } else {
+        match flow::advance(&mut session, Input::Answers(answers), &context) {
+            Outcome::Next(prompt) => (prompt, Vec::new()),
+            Outcome::Invalid { problems, retry } => (retry, problems),
+            other => {
+                return Err(BotError::user(format!(
+                    "this prompt cannot start: {other:?}"
+                )));
+            }
         }
     };
-    let session = save(data, session).await?;
-    show(ctx, data, origin, &session, prompt, &problems).await
+    let stored = data.shared.sessions.open_session(session.clone()).await?;
+    if stored.status != SessionStatus::Open {
+        origin.say(ctx, closed_message(&stored), Vec::new()).await?;
+        return Ok(());
+    }
+    if stored == session {
+        return show(ctx, data, origin, &stored, prompt, &problems).await;
+    }
+    // A replayed start: the session is under way, show where it stands.
+    let prompt = flow::current_prompt(&stored, &context);
+    show(ctx, data, origin, &stored, prompt, &[]).await
 }
 
 /// The first prompt of a session as a message (for flows that start in a DM).
@@ -479,38 +480,27 @@ async fn complete(
     match completion {
         Completion::Create(record) => {
             let anonymous = is_anonymous(&session);
-            let actor = if anonymous {
-                Actor::anonymous()
-            } else {
-                session.owner.clone()
-            };
-            let committed = data
-                .shared
-                .store
-                .create(NewRecord {
-                    guild: session.guild.clone(),
-                    actor,
-                    at: now,
-                    record,
-                    idempotency_key,
-                })
-                .await?;
+            // Shown once, below; not kept with the closed session.
             let handle = if anonymous {
                 session.context.remove(FOLLOW_UP_HANDLE)
             } else {
                 None
             };
-            session.result = Some(committed.record.reference);
-            if anonymous {
+            let actor = if anonymous {
                 // Nothing identifies the reporter once the concern is recorded.
                 session.owner = Actor::anonymous();
-            }
-            match save(data, session.clone()).await {
-                Ok(_) | Err(StoreError::Conflict(_)) => {}
-                Err(e) => {
-                    tracing::warn!(session = %session.id, "recorded, but the prompt could not be closed: {e}")
-                }
-            }
+                Actor::anonymous()
+            } else {
+                session.owner.clone()
+            };
+            let new = NewRecord {
+                guild: session.guild.clone(),
+                actor,
+                at: now,
+                record,
+                idempotency_key,
+            };
+            let (_, committed) = data.shared.sessions.complete_session(session, new).await?;
             origin
                 .say(
                     ctx,

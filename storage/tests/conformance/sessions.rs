@@ -61,7 +61,34 @@ async fn a_stale_save_is_refused(db: TestDb) {
     assert_eq!(sessions.session("5002").await.unwrap(), Some(done));
 }
 
+async fn completing_stores_the_record_and_closes_the_session_once(db: TestDb) {
+    let sessions = db.sessions();
+    let session = sessions.open_session(new_session("5003")).await.unwrap();
+    let alice = person(3000, "alice");
+    let new = || aimsbot_workflows::ports::NewRecord {
+        guild: GuildId::new("2000").unwrap(),
+        actor: alice.clone(),
+        at: fixed_now(),
+        record: aimsbot_workflows::testing::incident(alice.clone(), "confirmed", fixed_now()),
+        idempotency_key: Some("session:5003".into()),
+    };
+    let (closed, committed) = sessions
+        .complete_session(session.clone(), new())
+        .await
+        .unwrap();
+    assert!(!committed.replayed);
+    assert_eq!(closed.status, SessionStatus::Completed);
+    assert_eq!(closed.result, Some(committed.record.reference));
+    assert_eq!(sessions.session("5003").await.unwrap(), Some(closed));
+
+    let (_, again) = sessions.complete_session(session, new()).await.unwrap();
+    assert!(again.replayed, "a second confirm returns the first record");
+    assert_eq!(again.record.reference, committed.record.reference);
+    assert_eq!(db.store().ledger_head().await.unwrap().seq, 1);
+}
+
 crate::on_both_backends!(
     a_session_opens_once_and_reads_back_whole,
-    a_stale_save_is_refused
+    a_stale_save_is_refused,
+    completing_stores_the_record_and_closes_the_session_once,
 );

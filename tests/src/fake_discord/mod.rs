@@ -254,6 +254,11 @@ impl FakeDiscord {
             .with_state(Arc::clone(&shared));
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
+            // Nagle's algorithm would hold the gateway's small frames back for up to 40 ms
+            // (waiting for delayed ACKs): a latency Discord does not add and the bot did not cause.
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
                 let _ = stopped.await;
             });
