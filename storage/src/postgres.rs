@@ -23,7 +23,8 @@ pub struct PostgresStore {
 }
 
 impl PostgresStore {
-    const LOCK_HEAD: &'static str = "SELECT seq, hash FROM ledger_head WHERE id = 1 FOR UPDATE";
+    const LOCK_HEAD: &'static str =
+        concat!(crate::shared::select_head_and_key!(), " FOR UPDATE OF h");
     const LOCK_HEAD_AND_RECORD: &'static str =
         concat!(crate::shared::select_head_and_record!(), " FOR UPDATE OF h");
     // One statement (data-modifying CTEs), so an append costs one round trip to the server.

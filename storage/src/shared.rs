@@ -15,12 +15,25 @@ pub(crate) const ALLOCATE_REFERENCE: &str = "\
 
 pub(crate) const SELECT_HEAD: &str = "SELECT seq, hash FROM ledger_head WHERE id = 1";
 
-/// The head and the record to change, in one round trip; a macro so that each backend can
-/// append its own lock clause with `concat!`.
+/// The head, and the event an idempotency key (`$1`, NULL for none) already produced: one
+/// round trip. A macro so that each backend can append its lock clause with `concat!`.
+macro_rules! select_head_and_key {
+    () => {
+        "SELECT h.seq, h.hash, k.seq FROM ledger_head h \
+         LEFT JOIN idempotency_keys k ON k.key = $1 \
+         WHERE h.id = 1"
+    };
+}
+pub(crate) use select_head_and_key;
+
+/// The head, the record to change (`$1`, `$2`) and the event an idempotency key (`$3`) already
+/// produced, in one round trip.
 macro_rules! select_head_and_record {
     () => {
-        "SELECT h.seq, h.hash, r.guild_id, r.reference, r.kind, r.body, r.created_at, r.updated_at, r.last_seq \
-         FROM ledger_head h LEFT JOIN records r ON r.guild_id = $1 AND r.reference = $2 \
+        "SELECT h.seq, h.hash, k.seq, r.guild_id, r.reference, r.kind, r.body, r.created_at, r.updated_at, r.last_seq \
+         FROM ledger_head h \
+         LEFT JOIN records r ON r.guild_id = $1 AND r.reference = $2 \
+         LEFT JOIN idempotency_keys k ON k.key = $3 \
          WHERE h.id = 1"
     };
 }
@@ -62,9 +75,6 @@ pub(crate) const SELECT_RECORD_EVENTS: &str = "\
 pub(crate) const SELECT_EVENTS_AFTER: &str = "\
     SELECT seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash \
     FROM ledger_events WHERE seq > $1 ORDER BY seq LIMIT $2";
-
-pub(crate) const SELECT_IDEMPOTENCY_KEY: &str =
-    "SELECT guild_id, reference, seq FROM idempotency_keys WHERE key = $1";
 
 pub(crate) const SELECT_SCHEMA_VERSION: &str =
     "SELECT MAX(version) FROM _sqlx_migrations WHERE success";
@@ -162,7 +172,8 @@ pub(crate) fn reference_from_counter(
 }
 
 /// Generates `impl Store` for a store type over one sqlx database. The type provides
-/// `begin_write()`, `read_pool()`, `LOCK_HEAD`, `LOCK_HEAD_AND_RECORD`, and `WRITE_CREATED` /
+/// `begin_write()`, `read_pool()`, `LOCK_HEAD` (with [`select_head_and_key`]),
+/// `LOCK_HEAD_AND_RECORD` (with [`select_head_and_record`]), and `WRITE_CREATED` /
 /// `WRITE_CHANGED`: the statements that write an event with its record, whose parameters are
 /// the event's columns `$1`–`$9` (seq, guild_id, record_ref, kind, actor, recorded_at,
 /// payload, prev_hash, hash), `$10` the idempotency key or NULL, then the record's `$11` kind,
@@ -171,24 +182,31 @@ pub(crate) fn reference_from_counter(
 macro_rules! impl_store {
     ($store:ty, $db:ty) => {
         impl $store {
+            /// Locks the head; also finds what an idempotency key already produced.
             async fn lock_head(
                 tx: &mut sqlx::Transaction<'static, $db>,
-            ) -> Result<aimsbot_workflows::ChainHead, StoreError> {
-                let (seq, hash): (i64, String) = sqlx::query_as(Self::LOCK_HEAD)
-                    .fetch_one(&mut **tx)
-                    .await
-                    .map_err(StoreError::backend)?;
-                $crate::shared::chain_head(seq, &hash)
+                idempotency_key: Option<&str>,
+            ) -> Result<(aimsbot_workflows::ChainHead, Option<i64>), StoreError> {
+                let (seq, hash, replay): (i64, String, Option<i64>) =
+                    sqlx::query_as(Self::LOCK_HEAD)
+                        .bind(idempotency_key)
+                        .fetch_one(&mut **tx)
+                        .await
+                        .map_err(StoreError::backend)?;
+                Ok(($crate::shared::chain_head(seq, &hash)?, replay))
             }
 
-            /// Locks the head and reads the record to change, in one round trip.
+            /// Locks the head and reads the record to change; also finds what an idempotency
+            /// key already produced. One round trip.
             async fn lock_head_and_record(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 guild: &str,
                 reference: &str,
+                idempotency_key: Option<&str>,
             ) -> Result<
                 (
                     aimsbot_workflows::ChainHead,
+                    Option<i64>,
                     Option<aimsbot_workflows::StoredRecord>,
                 ),
                 StoreError,
@@ -197,6 +215,7 @@ macro_rules! impl_store {
                     sqlx::query_as(Self::LOCK_HEAD_AND_RECORD)
                         .bind(guild)
                         .bind(reference)
+                        .bind(idempotency_key)
                         .fetch_one(&mut **tx)
                         .await
                         .map_err(StoreError::backend)?;
@@ -237,29 +256,21 @@ macro_rules! impl_store {
                     .transpose()
             }
 
-            /// Finds the result of an earlier write with the same idempotency key.
+            /// The result of the earlier write that made event `seq` (same idempotency key).
             async fn replay(
                 tx: &mut sqlx::Transaction<'static, $db>,
-                key: &str,
-            ) -> Result<Option<aimsbot_workflows::ports::Committed>, StoreError> {
-                let found: Option<(String, String, i64)> =
-                    sqlx::query_as($crate::shared::SELECT_IDEMPOTENCY_KEY)
-                        .bind(key)
-                        .fetch_optional(&mut **tx)
-                        .await
-                        .map_err(StoreError::backend)?;
-                let Some((guild, reference, seq)) = found else {
-                    return Ok(None);
-                };
+                seq: i64,
+            ) -> Result<aimsbot_workflows::ports::Committed, StoreError> {
                 let event = Self::fetch_event(&mut **tx, $crate::shared::seq_from_i64(seq)).await?;
-                let record = Self::fetch_record(&mut **tx, &guild, &reference)
+                let reference = event.record_ref.to_string();
+                let record = Self::fetch_record(&mut **tx, event.guild.as_str(), &reference)
                     .await?
-                    .ok_or_else(|| StoreError::NotFound(reference.clone()))?;
-                Ok(Some(aimsbot_workflows::ports::Committed {
+                    .ok_or(StoreError::NotFound(reference))?;
+                Ok(aimsbot_workflows::ports::Committed {
                     record,
                     event,
                     replayed: true,
-                }))
+                })
             }
 
             /// Creates a record inside `tx`, which the caller commits (unless the result is a
@@ -271,11 +282,9 @@ macro_rules! impl_store {
             ) -> Result<aimsbot_workflows::ports::Committed, StoreError> {
                 use aimsbot_workflows::ledger::{EventKind, NewEvent};
                 let kind = record.kind();
-                let head = Self::lock_head(tx).await?;
-                if let Some(key) = &new.idempotency_key {
-                    if let Some(done) = Self::replay(tx, key).await? {
-                        return Ok(done);
-                    }
+                let (head, replay) = Self::lock_head(tx, new.idempotency_key.as_deref()).await?;
+                if let Some(seq) = replay {
+                    return Self::replay(tx, seq).await;
                 }
                 let year = new.at.year();
                 let number: i64 = sqlx::query_scalar($crate::shared::ALLOCATE_REFERENCE)
@@ -381,12 +390,15 @@ macro_rules! impl_store {
 
                 let reference = change.reference.to_string();
                 let mut tx = self.begin_write().await?;
-                let (head, current) =
-                    Self::lock_head_and_record(&mut tx, change.guild.as_str(), &reference).await?;
-                if let Some(key) = &change.idempotency_key {
-                    if let Some(done) = Self::replay(&mut tx, key).await? {
-                        return Ok(done);
-                    }
+                let (head, replay, current) = Self::lock_head_and_record(
+                    &mut tx,
+                    change.guild.as_str(),
+                    &reference,
+                    change.idempotency_key.as_deref(),
+                )
+                .await?;
+                if let Some(seq) = replay {
+                    return Self::replay(&mut tx, seq).await;
                 }
                 let current = current.ok_or_else(|| StoreError::NotFound(reference.clone()))?;
                 let kind = change.reference.kind();
@@ -551,10 +563,12 @@ pub(crate) fn chain_head(seq: i64, hash: &str) -> Result<ChainHead, StoreError> 
     })
 }
 
-/// The head columns, then a `records` row that may be absent (LEFT JOIN).
+/// The head columns, the replayed event's seq, then a `records` row that may be absent
+/// (LEFT JOINs).
 pub(crate) type HeadAndRecordTuple = (
     i64,
     String,
+    Option<i64>,
     Option<String>,
     Option<String>,
     Option<String>,
@@ -566,9 +580,9 @@ pub(crate) type HeadAndRecordTuple = (
 
 pub(crate) fn head_and_record(
     t: HeadAndRecordTuple,
-) -> Result<(ChainHead, Option<StoredRecord>), StoreError> {
+) -> Result<(ChainHead, Option<i64>, Option<StoredRecord>), StoreError> {
     let head = chain_head(t.0, &t.1)?;
-    let record = match (t.2, t.3, t.4, t.5, t.6, t.7, t.8) {
+    let record = match (t.3, t.4, t.5, t.6, t.7, t.8, t.9) {
         (
             Some(guild_id),
             Some(reference),
@@ -591,7 +605,7 @@ pub(crate) fn head_and_record(
         ),
         _ => None,
     };
-    Ok((head, record))
+    Ok((head, t.2, record))
 }
 
 /// A `records` row as sqlx reads it.

@@ -27,7 +27,7 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     // `BEGIN IMMEDIATE` already holds the database's write lock: plain reads suffice.
-    const LOCK_HEAD: &'static str = crate::shared::SELECT_HEAD;
+    const LOCK_HEAD: &'static str = crate::shared::select_head_and_key!();
     const LOCK_HEAD_AND_RECORD: &'static str = crate::shared::select_head_and_record!();
     // Several statements in one call: SQLite runs them in order on the writer's thread, so an
     // append costs one round trip to it (parameters are numbered across statements).
