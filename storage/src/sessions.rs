@@ -15,10 +15,38 @@ pub(crate) const UPDATE_SESSION: &str = "\
     UPDATE prompt_sessions SET state = $2, status = $3, owner_platform = $4, owner_id = $5, version = version + 1 \
     WHERE id = $1 AND version = $6";
 
-/// Closes a session inside the transaction that stores its record.
+/// Closes a session inside the transaction that stores its record. Parameters: id, state,
+/// status, owner platform, owner id ([`bind_close`]).
 pub(crate) const CLOSE_SESSION: &str = "\
     UPDATE prompt_sessions SET state = $2, status = $3, owner_platform = $4, owner_id = $5, version = version + 1 \
     WHERE id = $1";
+
+/// The same, numbered to follow a write statement's 17 parameters in one SQLite batch.
+macro_rules! close_session_after_write {
+    () => {
+        "UPDATE prompt_sessions SET state = $19, status = $20, owner_platform = $21, owner_id = $22, \
+         version = version + 1 WHERE id = $18;"
+    };
+}
+pub(crate) use close_session_after_write;
+
+/// Binds a closing session's five parameters.
+pub(crate) fn bind_close<'q, DB>(
+    query: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments>,
+    session: &Session,
+) -> Result<sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments>, StoreError>
+where
+    DB: sqlx::Database,
+    String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    &'static str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    Ok(query
+        .bind(session.id.clone())
+        .bind(to_state(session)?)
+        .bind(session.status.as_str())
+        .bind(session.owner.platform.as_str())
+        .bind(session.owner.platform_user_id.clone()))
+}
 
 pub(crate) fn to_state(session: &Session) -> Result<String, StoreError> {
     serde_json::to_string(session).map_err(StoreError::backend)
@@ -79,30 +107,11 @@ macro_rules! impl_session_store {
                 session: Session,
                 new: aimsbot_workflows::ports::NewRecord,
             ) -> Result<(Session, aimsbot_workflows::ports::Committed), StoreError> {
-                let record = $crate::shared::validate_new(&new)?;
-                let mut tx = self.begin_write().await?;
-                let committed = Self::create_in(&mut tx, new, record).await?;
-                if committed.replayed {
-                    // Recorded before (a replayed or double click): the session was closed then.
-                    return Ok((session, committed));
-                }
-                let session = Session {
-                    result: Some(committed.record.reference),
-                    status: aimsbot_workflows::flow::SessionStatus::Completed,
-                    ..session
-                };
-                sqlx::query($crate::sessions::CLOSE_SESSION)
-                    .bind(&session.id)
-                    .bind($crate::sessions::to_state(&session)?)
-                    .bind(session.status.as_str())
-                    .bind(session.owner.platform.as_str())
-                    .bind(&session.owner.platform_user_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(StoreError::backend)?;
-                tx.commit().await.map_err(StoreError::backend)?;
-                let version = session.version + 1;
-                Ok((Session { version, ..session }, committed))
+                let (committed, closed) = self.write_create(new, Some(session)).await?;
+                let closed = closed.ok_or_else(|| {
+                    StoreError::backend(std::io::Error::other("the closing session was lost"))
+                })?;
+                Ok((closed, committed))
             }
 
             async fn save_session(&self, session: Session) -> Result<Session, StoreError> {

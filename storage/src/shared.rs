@@ -1,17 +1,85 @@
-//! The write and read paths both backends share. The SQL is the same text on both (`$N`
-//! placeholders work on SQLite too); what differs (how a write transaction begins, how the
-//! ledger head is locked) comes from each store's constants, and the Rust body is generated
-//! once per backend by [`impl_store!`] because sqlx's executors are concrete types.
+//! What both backends share: the SQL that reads (the same text on both: `$N` placeholders work
+//! on SQLite too), the pure part of every write (sealing the event, projecting the record),
+//! and the `Store` impl generated once per backend by [`impl_store!`], because sqlx's
+//! executors are concrete types. How a write reaches the database (one transaction per write
+//! on PostgreSQL, two round trips on SQLite) is each backend's own.
 
-use aimsbot_workflows::ledger::StoredEvent;
-use aimsbot_workflows::ports::StoreError;
-use aimsbot_workflows::records::{Record, StoredRecord};
+use aimsbot_workflows::ledger::{EventKind, NewEvent, StoredEvent};
+use aimsbot_workflows::ports::{Committed, NewRecord, RecordChange, StoreError};
+use aimsbot_workflows::records::{self, Record, StoredRecord};
 use aimsbot_workflows::{ChainHead, GuildId, RecordKind, Reference, Timestamp, ValidationError};
 
-pub(crate) const ALLOCATE_REFERENCE: &str = "\
-    INSERT INTO reference_counters (guild_id, kind, year, last_number) VALUES ($1, $2, $3, 1) \
-    ON CONFLICT (guild_id, kind, year) DO UPDATE SET last_number = reference_counters.last_number + 1 \
-    RETURNING last_number";
+/// Takes the next reference number of a guild, kind and year (`$1`, `$2`, `$3`). Inside the
+/// writing transaction, so a rolled-back write leaves no gap.
+macro_rules! allocate_reference {
+    () => {
+        "INSERT INTO reference_counters (guild_id, kind, year, last_number) VALUES ($1, $2, $3, 1) \
+         ON CONFLICT (guild_id, kind, year) DO UPDATE SET last_number = reference_counters.last_number + 1 \
+         RETURNING last_number"
+    };
+}
+pub(crate) use allocate_reference;
+
+/// Writes a sealed event and its new record together. Parameters: the event's columns
+/// `$1`–`$9` (seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash),
+/// `$10` the idempotency key or NULL, then the record's `$11` kind, `$12` title, `$13` status,
+/// `$14` ai_system, `$15` person_platform, `$16` person_id and `$17` body ([`bind_write!`]).
+/// These are SQLite's, several statements in one call; PostgreSQL has its own.
+macro_rules! write_created {
+    () => {
+        "INSERT INTO ledger_events (seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9); \
+         INSERT INTO records (guild_id, reference, kind, title, status, ai_system, person_platform, person_id, body, created_at, updated_at, last_seq) \
+         VALUES ($2, $3, $11, $12, $13, $14, $15, $16, $17, $6, $6, $1); \
+         INSERT INTO idempotency_keys (key, guild_id, reference, seq, created_at) \
+         SELECT $10, $2, $3, $1, $6 WHERE $10 IS NOT NULL;"
+    };
+}
+pub(crate) use write_created;
+
+/// Like [`write_created`], for a change to an existing record.
+macro_rules! write_changed {
+    () => {
+        "INSERT INTO ledger_events (seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9); \
+         UPDATE records SET title = $12, status = $13, ai_system = $14, body = $17, updated_at = $6, last_seq = $1 \
+         WHERE guild_id = $2 AND reference = $3 AND kind = $11; \
+         INSERT INTO idempotency_keys (key, guild_id, reference, seq, created_at) \
+         SELECT $10, $2, $3, $1, $6 WHERE $10 IS NOT NULL;"
+    };
+}
+pub(crate) use write_changed;
+
+/// Binds the 17 parameters of a write statement from a sealed write.
+macro_rules! bind_write {
+    ($query:expr, $committed:expr, $key:expr) => {{
+        let committed: &aimsbot_workflows::ports::Committed = $committed;
+        let row = committed.event.to_row();
+        let record = &committed.record.record;
+        let person = record.person().filter(|p| !p.is_anonymous());
+        $query
+            .bind($crate::shared::seq_to_i64(row.seq))
+            .bind(row.guild_id)
+            .bind(row.record_ref)
+            .bind(row.kind)
+            .bind(row.actor)
+            .bind(row.recorded_at)
+            .bind(row.payload)
+            .bind(row.prev_hash)
+            .bind(row.hash)
+            .bind($key.map(str::to_owned))
+            .bind(record.kind().as_str())
+            .bind(record.title())
+            .bind(record.status())
+            .bind(record.ai_system())
+            .bind(person.map(|p| p.platform.as_str()))
+            .bind(person.map(|p| p.platform_user_id.clone()))
+            .bind(aimsbot_workflows::canonical::to_canonical_string(
+                &record.to_json(),
+            ))
+    }};
+}
+pub(crate) use bind_write;
 
 pub(crate) const SELECT_HEAD: &str = "SELECT seq, hash FROM ledger_head WHERE id = 1";
 
@@ -83,13 +151,10 @@ pub(crate) const SELECT_SCHEMA_VERSION: &str =
 pub(crate) const MAX_IDEMPOTENCY_KEY_LEN: usize = 200;
 
 /// Checks a new record before any lock is taken: a refused record costs no one else time.
-pub(crate) fn validate_new(
-    new: &aimsbot_workflows::ports::NewRecord,
-) -> Result<Record, StoreError> {
-    use aimsbot_workflows::ledger::EventKind;
+pub(crate) fn validate_new(new: &NewRecord) -> Result<Record, StoreError> {
     check_idempotency_key(new.idempotency_key.as_ref())?;
     let kind = new.record.kind();
-    Ok(aimsbot_workflows::records::apply(
+    Ok(records::apply(
         kind,
         None,
         EventKind::Created,
@@ -171,57 +236,12 @@ pub(crate) fn reference_from_counter(
     Reference::new(kind, year, number).map_err(StoreError::Invalid)
 }
 
-/// Generates `impl Store` for a store type over one sqlx database. The type provides
-/// `begin_write()`, `read_pool()`, `LOCK_HEAD` (with [`select_head_and_key`]),
-/// `LOCK_HEAD_AND_RECORD` (with [`select_head_and_record`]), and `WRITE_CREATED` /
-/// `WRITE_CHANGED`: the statements that write an event with its record, whose parameters are
-/// the event's columns `$1`–`$9` (seq, guild_id, record_ref, kind, actor, recorded_at,
-/// payload, prev_hash, hash), `$10` the idempotency key or NULL, then the record's `$11` kind,
-/// `$12` title, `$13` status, `$14` ai_system, `$15` person_platform, `$16` person_id and
-/// `$17` body.
+/// Generates `impl Store` for a store type over one sqlx database: the reads here, the writes
+/// delegated to the type's own `write_create` and `write_change`. The type also provides
+/// `read_pool()`.
 macro_rules! impl_store {
     ($store:ty, $db:ty) => {
         impl $store {
-            /// Locks the head; also finds what an idempotency key already produced.
-            async fn lock_head(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                idempotency_key: Option<&str>,
-            ) -> Result<(aimsbot_workflows::ChainHead, Option<i64>), StoreError> {
-                let (seq, hash, replay): (i64, String, Option<i64>) =
-                    sqlx::query_as(Self::LOCK_HEAD)
-                        .bind(idempotency_key)
-                        .fetch_one(&mut **tx)
-                        .await
-                        .map_err(StoreError::backend)?;
-                Ok(($crate::shared::chain_head(seq, &hash)?, replay))
-            }
-
-            /// Locks the head and reads the record to change; also finds what an idempotency
-            /// key already produced. One round trip.
-            async fn lock_head_and_record(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                guild: &str,
-                reference: &str,
-                idempotency_key: Option<&str>,
-            ) -> Result<
-                (
-                    aimsbot_workflows::ChainHead,
-                    Option<i64>,
-                    Option<aimsbot_workflows::StoredRecord>,
-                ),
-                StoreError,
-            > {
-                let row: $crate::shared::HeadAndRecordTuple =
-                    sqlx::query_as(Self::LOCK_HEAD_AND_RECORD)
-                        .bind(guild)
-                        .bind(reference)
-                        .bind(idempotency_key)
-                        .fetch_one(&mut **tx)
-                        .await
-                        .map_err(StoreError::backend)?;
-                $crate::shared::head_and_record(row)
-            }
-
             async fn fetch_event<'e, E>(
                 executor: E,
                 seq: u64,
@@ -256,14 +276,16 @@ macro_rules! impl_store {
                     .transpose()
             }
 
-            /// The result of the earlier write that made event `seq` (same idempotency key).
-            async fn replay(
-                tx: &mut sqlx::Transaction<'static, $db>,
+            /// The result of the earlier, committed write that made event `seq` (a write with
+            /// the same idempotency key arrived again).
+            pub(crate) async fn replay(
+                &self,
                 seq: i64,
             ) -> Result<aimsbot_workflows::ports::Committed, StoreError> {
-                let event = Self::fetch_event(&mut **tx, $crate::shared::seq_from_i64(seq)).await?;
+                let event =
+                    Self::fetch_event(self.read_pool(), $crate::shared::seq_from_i64(seq)).await?;
                 let reference = event.record_ref.to_string();
-                let record = Self::fetch_record(&mut **tx, event.guild.as_str(), &reference)
+                let record = Self::fetch_record(self.read_pool(), event.guild.as_str(), &reference)
                     .await?
                     .ok_or(StoreError::NotFound(reference))?;
                 Ok(aimsbot_workflows::ports::Committed {
@@ -271,96 +293,6 @@ macro_rules! impl_store {
                     event,
                     replayed: true,
                 })
-            }
-
-            /// Creates a record inside `tx`, which the caller commits (unless the result is a
-            /// replay: then nothing was written and the caller should let `tx` roll back).
-            pub(crate) async fn create_in(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                new: aimsbot_workflows::ports::NewRecord,
-                record: aimsbot_workflows::Record,
-            ) -> Result<aimsbot_workflows::ports::Committed, StoreError> {
-                use aimsbot_workflows::ledger::{EventKind, NewEvent};
-                let kind = record.kind();
-                let (head, replay) = Self::lock_head(tx, new.idempotency_key.as_deref()).await?;
-                if let Some(seq) = replay {
-                    return Self::replay(tx, seq).await;
-                }
-                let year = new.at.year();
-                let number: i64 = sqlx::query_scalar($crate::shared::ALLOCATE_REFERENCE)
-                    .bind(new.guild.as_str())
-                    .bind(kind.as_str())
-                    .bind(i64::from(year))
-                    .fetch_one(&mut **tx)
-                    .await
-                    .map_err(StoreError::backend)?;
-                let reference = $crate::shared::reference_from_counter(kind, year, number)?;
-                let event = NewEvent {
-                    guild: new.guild.clone(),
-                    record_ref: reference,
-                    kind: EventKind::Created,
-                    actor: new.actor,
-                    recorded_at: new.at,
-                    payload: record.to_json(),
-                }
-                .seal(&head);
-                Self::write_event(
-                    tx,
-                    Self::WRITE_CREATED,
-                    &event,
-                    new.idempotency_key.as_deref(),
-                    &record,
-                )
-                .await?;
-                Ok(aimsbot_workflows::ports::Committed {
-                    record: aimsbot_workflows::StoredRecord {
-                        guild: new.guild,
-                        reference,
-                        record,
-                        created_at: new.at,
-                        updated_at: new.at,
-                        last_seq: event.seq,
-                    },
-                    event,
-                    replayed: false,
-                })
-            }
-
-            /// Appends the sealed event (a trigger advances the head), writes the record's new
-            /// projection and any idempotency key: one statement, one round trip.
-            async fn write_event(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                sql: &'static str,
-                sealed: &aimsbot_workflows::LedgerEvent,
-                idempotency_key: Option<&str>,
-                record: &aimsbot_workflows::Record,
-            ) -> Result<(), StoreError> {
-                let row = sealed.to_row();
-                let person = record.person().filter(|p| !p.is_anonymous());
-                sqlx::query(sql)
-                    .bind($crate::shared::seq_to_i64(row.seq))
-                    .bind(&row.guild_id)
-                    .bind(&row.record_ref)
-                    .bind(&row.kind)
-                    .bind(&row.actor)
-                    .bind(&row.recorded_at)
-                    .bind(&row.payload)
-                    .bind(&row.prev_hash)
-                    .bind(&row.hash)
-                    .bind(idempotency_key)
-                    .bind(record.kind().as_str())
-                    .bind(record.title())
-                    .bind(record.status())
-                    .bind(record.ai_system())
-                    .bind(person.map(|p| p.platform.as_str()))
-                    .bind(person.map(|p| p.platform_user_id.clone()))
-                    .bind(aimsbot_workflows::canonical::to_canonical_string(
-                        &record.to_json(),
-                    ))
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(StoreError::backend)?;
-                Ok(())
             }
         }
 
@@ -370,72 +302,16 @@ macro_rules! impl_store {
                 &self,
                 new: aimsbot_workflows::ports::NewRecord,
             ) -> Result<aimsbot_workflows::ports::Committed, StoreError> {
-                let record = $crate::shared::validate_new(&new)?;
-                let mut tx = self.begin_write().await?;
-                let committed = Self::create_in(&mut tx, new, record).await?;
-                if !committed.replayed {
-                    tx.commit().await.map_err(StoreError::backend)?;
-                }
-                Ok(committed)
+                self.write_create(new, None)
+                    .await
+                    .map(|(committed, _)| committed)
             }
 
             async fn change(
                 &self,
                 change: aimsbot_workflows::ports::RecordChange,
             ) -> Result<aimsbot_workflows::ports::Committed, StoreError> {
-                use aimsbot_workflows::ledger::NewEvent;
-                $crate::shared::check_idempotency_key(change.idempotency_key.as_ref())?;
-                let event_kind = change.change.event_kind();
-                let payload = change.change.payload();
-
-                let reference = change.reference.to_string();
-                let mut tx = self.begin_write().await?;
-                let (head, replay, current) = Self::lock_head_and_record(
-                    &mut tx,
-                    change.guild.as_str(),
-                    &reference,
-                    change.idempotency_key.as_deref(),
-                )
-                .await?;
-                if let Some(seq) = replay {
-                    return Self::replay(&mut tx, seq).await;
-                }
-                let current = current.ok_or_else(|| StoreError::NotFound(reference.clone()))?;
-                let kind = change.reference.kind();
-                let record = aimsbot_workflows::records::apply(
-                    kind,
-                    Some(&current.record),
-                    event_kind,
-                    &payload,
-                )?;
-                let event = NewEvent {
-                    guild: change.guild.clone(),
-                    record_ref: change.reference,
-                    kind: event_kind,
-                    actor: change.actor,
-                    recorded_at: change.at,
-                    payload,
-                }
-                .seal(&head);
-                Self::write_event(
-                    &mut tx,
-                    Self::WRITE_CHANGED,
-                    &event,
-                    change.idempotency_key.as_deref(),
-                    &record,
-                )
-                .await?;
-                tx.commit().await.map_err(StoreError::backend)?;
-                Ok(aimsbot_workflows::ports::Committed {
-                    record: aimsbot_workflows::StoredRecord {
-                        record,
-                        updated_at: change.at,
-                        last_seq: event.seq,
-                        ..current
-                    },
-                    event,
-                    replayed: false,
-                })
+                self.write_change(change).await
             }
 
             async fn record(
@@ -526,6 +402,72 @@ macro_rules! impl_store {
 }
 
 pub(crate) use impl_store;
+
+/// Seals the `created` event of a new record numbered `reference`, after `head`.
+pub(crate) fn seal_creation(
+    new: NewRecord,
+    record: Record,
+    reference: Reference,
+    head: &ChainHead,
+) -> Committed {
+    let event = NewEvent {
+        guild: new.guild.clone(),
+        record_ref: reference,
+        kind: EventKind::Created,
+        actor: new.actor,
+        recorded_at: new.at,
+        payload: record.to_json(),
+    }
+    .seal(head);
+    Committed {
+        record: StoredRecord {
+            guild: new.guild,
+            reference,
+            record,
+            created_at: new.at,
+            updated_at: new.at,
+            last_seq: event.seq,
+        },
+        event,
+        replayed: false,
+    }
+}
+
+/// Applies a change to the record as stored and seals its event after `head`; refused (and
+/// nothing written) when the change would make the record invalid.
+pub(crate) fn seal_change(
+    change: RecordChange,
+    current: StoredRecord,
+    head: &ChainHead,
+) -> Result<Committed, StoreError> {
+    let event_kind = change.change.event_kind();
+    let payload = change.change.payload();
+    let record = records::apply(
+        change.reference.kind(),
+        Some(&current.record),
+        event_kind,
+        &payload,
+    )?;
+    let event = NewEvent {
+        guild: change.guild,
+        record_ref: change.reference,
+        kind: event_kind,
+        actor: change.actor,
+        recorded_at: change.at,
+        payload,
+    }
+    .seal(head);
+    Ok(Committed {
+        record: StoredRecord {
+            record,
+            updated_at: change.at,
+            last_seq: event.seq,
+            ..current
+        },
+        event,
+        replayed: false,
+    })
+}
 
 /// A `ledger_events` row as sqlx reads it.
 pub(crate) type EventTuple = (

@@ -1,19 +1,27 @@
 //! The SQLite store: the embedded default, one file, no server.
 //!
-//! Writes go through a pool of one connection and start with `BEGIN IMMEDIATE`, which takes
-//! the write lock before reading the ledger head (a deferred transaction that upgrades from
-//! read to write can fail with SQLITE_BUSY without waiting). Reads use their own pool, which
-//! WAL lets run beside the writer. Another process on the same file waits up to
-//! `busy_timeout` for the lock.
+//! Writes go through a pool of one connection. Each is two round trips to that connection's
+//! thread: `BEGIN IMMEDIATE` (which takes the write lock before anything is read: a deferred
+//! transaction that upgrades from read to write can fail with SQLITE_BUSY without waiting)
+//! together with the reads the write depends on; then every write statement together with
+//! `COMMIT`. sqlx's `Transaction` would add a round trip for each of `BEGIN` and `COMMIT`,
+//! which on SQLite cost more than the fsync. A [`Writer`] guard gives the same safety: a
+//! transaction left open by an error or a cancelled future is rolled back, by `ROLLBACK` or,
+//! failing that, by closing the connection. Reads use their own pool, which WAL lets run beside
+//! the writer. Another process on the same file waits up to `busy_timeout` for the lock.
 
 use std::str::FromStr;
 
-use aimsbot_workflows::flow::Session;
-use aimsbot_workflows::ports::StoreError;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool};
+use aimsbot_workflows::flow::{Session, SessionStatus};
+use aimsbot_workflows::ports::{Committed, NewRecord, RecordChange, StoreError};
+use sqlx::pool::PoolConnection;
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions,
+    SqliteRow, SqliteSynchronous,
+};
+use sqlx::{Executor, FromRow, Row, Sqlite, SqlitePool};
 
-use crate::shared::{SELECT_SCHEMA_VERSION, impl_store};
+use crate::shared::{self, SELECT_SCHEMA_VERSION, bind_write, impl_store};
 use crate::{ConnectOptions, SchemaStatus, SqliteDurability};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -25,27 +33,109 @@ pub struct SqliteStore {
     reader: SqlitePool,
 }
 
-impl SqliteStore {
-    // `BEGIN IMMEDIATE` already holds the database's write lock: plain reads suffice.
-    const LOCK_HEAD: &'static str = crate::shared::select_head_and_key!();
-    const LOCK_HEAD_AND_RECORD: &'static str = crate::shared::select_head_and_record!();
-    // Several statements in one call: SQLite runs them in order on the writer's thread, so an
-    // append costs one round trip to it (parameters are numbered across statements).
-    const WRITE_CREATED: &'static str = "\
-        INSERT INTO ledger_events (seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9); \
-        INSERT INTO records (guild_id, reference, kind, title, status, ai_system, person_platform, person_id, body, created_at, updated_at, last_seq) \
-        VALUES ($2, $3, $11, $12, $13, $14, $15, $16, $17, $6, $6, $1); \
-        INSERT INTO idempotency_keys (key, guild_id, reference, seq, created_at) \
-        SELECT $10, $2, $3, $1, $6 WHERE $10 IS NOT NULL;";
-    const WRITE_CHANGED: &'static str = "\
-        INSERT INTO ledger_events (seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9); \
-        UPDATE records SET title = $12, status = $13, ai_system = $14, body = $17, updated_at = $6, last_seq = $1 \
-        WHERE guild_id = $2 AND reference = $3 AND kind = $11; \
-        INSERT INTO idempotency_keys (key, guild_id, reference, seq, created_at) \
-        SELECT $10, $2, $3, $1, $6 WHERE $10 IS NOT NULL;";
+/// `BEGIN IMMEDIATE`, then the next reference number (`$1` guild, `$2` kind, `$3` year), the
+/// head, and the event an idempotency key (`$4`) already wrote.
+const BEGIN_CREATE: &str = concat!(
+    "BEGIN IMMEDIATE; ",
+    shared::allocate_reference!(),
+    "; SELECT h.seq, h.hash, k.seq FROM ledger_head h \
+       LEFT JOIN idempotency_keys k ON k.key = $4 WHERE h.id = 1;"
+);
+/// `BEGIN IMMEDIATE`, then the head, the record to change and the replay check.
+const BEGIN_CHANGE: &str = concat!("BEGIN IMMEDIATE; ", shared::select_head_and_record!(), ";");
+const CREATE_AND_COMMIT: &str = concat!(shared::write_created!(), " COMMIT;");
+const CREATE_CLOSE_AND_COMMIT: &str = concat!(
+    shared::write_created!(),
+    crate::sessions::close_session_after_write!(),
+    " COMMIT;"
+);
+const CHANGE_AND_COMMIT: &str = concat!(shared::write_changed!(), " COMMIT;");
 
+/// The writer connection while a write transaction may be open. Dropped with the transaction
+/// still open (an error path, a cancelled future), it closes the connection instead of
+/// returning it to the pool: SQLite rolls back on close, and the pool opens a fresh one.
+struct Writer {
+    connection: Option<PoolConnection<Sqlite>>,
+    open: bool,
+}
+
+impl Writer {
+    async fn acquire(pool: &SqlitePool) -> Result<Self, StoreError> {
+        Ok(Self {
+            connection: Some(pool.acquire().await.map_err(StoreError::backend)?),
+            open: false,
+        })
+    }
+
+    fn connection(&mut self) -> Result<&mut SqliteConnection, StoreError> {
+        self.connection.as_deref_mut().ok_or_else(|| {
+            StoreError::backend(std::io::Error::other("writer connection already released"))
+        })
+    }
+
+    /// Runs the statements that begin the transaction and read what the write needs.
+    async fn begin(
+        &mut self,
+        query: sqlx::query::Query<'_, Sqlite, SqliteArguments>,
+    ) -> Result<Vec<SqliteRow>, StoreError> {
+        self.open = true;
+        let result = query.fetch_all(self.connection()?).await;
+        self.or_roll_back(result).await
+    }
+
+    /// Runs the write statements, which end with `COMMIT`.
+    async fn commit(
+        &mut self,
+        query: sqlx::query::Query<'_, Sqlite, SqliteArguments>,
+    ) -> Result<(), StoreError> {
+        let result = query.execute(self.connection()?).await.map(|_| ());
+        let result = self.or_roll_back(result).await;
+        if result.is_ok() {
+            self.open = false;
+        }
+        result
+    }
+
+    async fn or_roll_back<T>(&mut self, result: Result<T, sqlx::Error>) -> Result<T, StoreError> {
+        match result {
+            Ok(value) => Ok(value),
+            Err(error) => {
+                self.roll_back().await;
+                Err(StoreError::backend(error))
+            }
+        }
+    }
+
+    /// Ends the transaction without writing. If even that fails, dropping closes the connection.
+    async fn roll_back(&mut self) {
+        if !self.open {
+            return;
+        }
+        let Ok(connection) = self.connection() else {
+            return;
+        };
+        match connection.execute("ROLLBACK").await {
+            Ok(_) => self.open = false,
+            // SQLite already rolled back (it does after some errors).
+            Err(e) if e.to_string().contains("no transaction is active") => self.open = false,
+            Err(e) => {
+                tracing::warn!("rolling back a failed write failed, closing the connection: {e}")
+            }
+        }
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if self.open
+            && let Some(connection) = self.connection.take()
+        {
+            drop(connection.detach());
+        }
+    }
+}
+
+impl SqliteStore {
     pub async fn connect(options: &ConnectOptions) -> Result<Self, StoreError> {
         let base = SqliteConnectOptions::from_str(&options.url)
             .map_err(StoreError::backend)?
@@ -81,13 +171,144 @@ impl SqliteStore {
         Ok(Self { writer, reader })
     }
 
-    pub(crate) async fn begin_write(
+    /// Creates a record and, when given, closes the session that produced it: one
+    /// transaction, two round trips.
+    pub(crate) async fn write_create(
         &self,
-    ) -> Result<sqlx::Transaction<'static, Sqlite>, StoreError> {
-        self.writer
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(StoreError::backend)
+        new: NewRecord,
+        close: Option<Session>,
+    ) -> Result<(Committed, Option<Session>), StoreError> {
+        let record = shared::validate_new(&new)?;
+        let key = new.idempotency_key.clone();
+        let kind = record.kind();
+        let year = new.at.year();
+        let mut writer = Writer::acquire(&self.writer).await?;
+        let rows = writer
+            .begin(
+                sqlx::query(BEGIN_CREATE)
+                    .bind(new.guild.as_str().to_owned())
+                    .bind(kind.as_str())
+                    .bind(i64::from(year))
+                    .bind(key.clone()),
+            )
+            .await?;
+        let read = match rows.as_slice() {
+            [counter, head] => (|| {
+                let number: i64 = counter.try_get(0)?;
+                let seq: i64 = head.try_get(0)?;
+                let hash: String = head.try_get(1)?;
+                let replay: Option<i64> = head.try_get(2)?;
+                Ok::<_, sqlx::Error>((number, seq, hash, replay))
+            })()
+            .map_err(StoreError::backend),
+            other => Err(StoreError::backend(std::io::Error::other(format!(
+                "beginning a write returned {} rows, expected 2",
+                other.len()
+            )))),
+        };
+        let (number, seq, hash, replay) = match read {
+            Ok(read) => read,
+            Err(e) => {
+                writer.roll_back().await;
+                return Err(e);
+            }
+        };
+        if let Some(seq) = replay {
+            // The number just taken is given back by the rollback: no gap.
+            writer.roll_back().await;
+            drop(writer);
+            return Ok((self.replay(seq).await?, close));
+        }
+        let sealed = shared::chain_head(seq, &hash).and_then(|head| {
+            let reference = shared::reference_from_counter(kind, year, number)?;
+            Ok((
+                reference,
+                shared::seal_creation(new, record, reference, &head),
+            ))
+        });
+        let (reference, committed) = match sealed {
+            Ok(sealed) => sealed,
+            Err(e) => {
+                writer.roll_back().await;
+                return Err(e);
+            }
+        };
+        let closed = close.map(|session| Session {
+            status: SessionStatus::Completed,
+            result: Some(reference),
+            ..session
+        });
+        let write = match &closed {
+            None => bind_write!(sqlx::query(CREATE_AND_COMMIT), &committed, key.as_deref()),
+            Some(session) => crate::sessions::bind_close(
+                bind_write!(
+                    sqlx::query(CREATE_CLOSE_AND_COMMIT),
+                    &committed,
+                    key.as_deref()
+                ),
+                session,
+            )?,
+        };
+        writer.commit(write).await?;
+        let closed = closed.map(|session| Session {
+            version: session.version + 1,
+            ..session
+        });
+        Ok((committed, closed))
+    }
+
+    /// Appends a change to a record: one transaction, two round trips.
+    pub(crate) async fn write_change(&self, change: RecordChange) -> Result<Committed, StoreError> {
+        shared::check_idempotency_key(change.idempotency_key.as_ref())?;
+        let key = change.idempotency_key.clone();
+        let reference = change.reference.to_string();
+        let mut writer = Writer::acquire(&self.writer).await?;
+        let rows = writer
+            .begin(
+                sqlx::query(BEGIN_CHANGE)
+                    .bind(change.guild.as_str().to_owned())
+                    .bind(reference.clone())
+                    .bind(key.clone()),
+            )
+            .await?;
+        let decoded = match rows.first() {
+            Some(row) => shared::HeadAndRecordTuple::from_row(row)
+                .map_err(StoreError::backend)
+                .and_then(shared::head_and_record),
+            None => Err(StoreError::backend(std::io::Error::other(
+                "the ledger head row is missing",
+            ))),
+        };
+        let (head, replay, current) = match decoded {
+            Ok(decoded) => decoded,
+            Err(e) => {
+                writer.roll_back().await;
+                return Err(e);
+            }
+        };
+        if let Some(seq) = replay {
+            writer.roll_back().await;
+            drop(writer);
+            return self.replay(seq).await;
+        }
+        let sealed = current
+            .ok_or(StoreError::NotFound(reference))
+            .and_then(|current| shared::seal_change(change, current, &head));
+        let committed = match sealed {
+            Ok(committed) => committed,
+            Err(e) => {
+                writer.roll_back().await;
+                return Err(e);
+            }
+        };
+        writer
+            .commit(bind_write!(
+                sqlx::query(CHANGE_AND_COMMIT),
+                &committed,
+                key.as_deref()
+            ))
+            .await?;
+        Ok(committed)
     }
 
     pub(crate) fn read_pool(&self) -> &SqlitePool {
