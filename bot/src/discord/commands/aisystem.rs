@@ -7,7 +7,6 @@ use aimsbot_workflows::ports::RecordQuery;
 
 use super::incident::new_session;
 use super::{guild, list_lines, load, reply};
-use crate::discord::prompts::{self, Origin};
 use crate::discord::render;
 use crate::discord::{AppCtx, BotError, Ctx, require};
 
@@ -27,14 +26,7 @@ pub async fn aisystem(_: Ctx<'_>) -> Result<(), BotError> {
 async fn register(ctx: AppCtx<'_>) -> Result<(), BotError> {
     require(ctx.into(), Permission::RegisterAiSystem)?;
     let session = new_session(ctx, FlowKind::AiSystemRegistration)?;
-    prompts::start(
-        ctx.serenity_context(),
-        ctx.data(),
-        Origin::Command(ctx.interaction),
-        session,
-        Vec::new(),
-    )
-    .await
+    super::start_flow(ctx, session, Vec::new()).await
 }
 
 /// List the AI systems registered in this server

@@ -5,7 +5,7 @@
 
 use aimsbot_workflows::access::Permission;
 use aimsbot_workflows::flow::FlowKind;
-use aimsbot_workflows::ports::{RecordChange, RecordQuery};
+use aimsbot_workflows::ports::RecordQuery;
 use aimsbot_workflows::records::Change;
 use aimsbot_workflows::records::Record;
 use aimsbot_workflows::text::Narrative;
@@ -15,7 +15,7 @@ use serenity::all::CreateMessage;
 use super::incident::new_session;
 use super::{actor, load, reply};
 use crate::discord::prompts::{self, FOLLOW_UP_HANDLE};
-use crate::discord::render::{self, no_mentions};
+use crate::discord::render::no_mentions;
 use crate::discord::{AppCtx, BotError, Ctx, require};
 
 /// Confidential concerns.
@@ -100,21 +100,7 @@ async fn status(
     handle: String,
 ) -> Result<(), BotError> {
     let stored = by_handle(ctx, &handle).await?;
-    let events = ctx
-        .data()
-        .shared
-        .store
-        .record_events(&stored.guild, &stored.reference)
-        .await?;
-    reply(
-        ctx,
-        format!(
-            "{}\n\n{}",
-            render::record_details(&stored),
-            render::timeline(&events)
-        ),
-    )
-    .await
+    super::reply_with_timeline(ctx, &stored).await
 }
 
 /// Add information to your anonymous concern
@@ -131,18 +117,7 @@ async fn follow_up(
     let note =
         Narrative::for_field("message", message).map_err(|e| BotError::user(e.to_string()))?;
     let stored = by_handle(ctx, &handle).await?;
-    ctx.data()
-        .shared
-        .store
-        .change(RecordChange {
-            guild: stored.guild.clone(),
-            reference: stored.reference,
-            actor: Actor::anonymous(),
-            at: ctx.data().shared.clock.now(),
-            change: Change::Note { note },
-            idempotency_key: Some(format!("interaction:{}", ctx.id())),
-        })
-        .await?;
+    super::record_change(ctx, &stored, Actor::anonymous(), Change::Note { note }).await?;
     reply(
         ctx,
         format!("✅ Added to {}, still anonymously.", stored.reference),
@@ -159,21 +134,7 @@ async fn show(
     require(ctx, Permission::ViewConcerns)?;
     let reference = super::reference(&reference, RecordKind::Concern)?;
     let stored = load(ctx, reference).await?;
-    let events = ctx
-        .data()
-        .shared
-        .store
-        .record_events(&stored.guild, &reference)
-        .await?;
-    reply(
-        ctx,
-        format!(
-            "{}\n\n{}",
-            render::record_details(&stored),
-            render::timeline(&events)
-        ),
-    )
-    .await
+    super::reply_with_timeline(ctx, &stored).await
 }
 
 /// Answer a concern; the reporter reads it with /concern status (compliance)
@@ -190,17 +151,6 @@ async fn respond(
     let note =
         Narrative::for_field("message", message).map_err(|e| BotError::user(e.to_string()))?;
     let stored = load(ctx, reference).await?;
-    ctx.data()
-        .shared
-        .store
-        .change(RecordChange {
-            guild: stored.guild,
-            reference,
-            actor: actor(ctx),
-            at: ctx.data().shared.clock.now(),
-            change: Change::Note { note },
-            idempotency_key: Some(format!("interaction:{}", ctx.id())),
-        })
-        .await?;
+    super::record_change(ctx, &stored, actor(ctx), Change::Note { note }).await?;
     reply(ctx, format!("✅ Your answer was added to {reference}.")).await
 }

@@ -3,7 +3,7 @@
 use aimsbot_workflows::RecordKind;
 use aimsbot_workflows::access::Permission;
 use aimsbot_workflows::flow::{FlowKind, Session, context};
-use aimsbot_workflows::ports::{RecordChange, RecordQuery};
+use aimsbot_workflows::ports::RecordQuery;
 use aimsbot_workflows::records::incident::IncidentStatus;
 use aimsbot_workflows::records::{Change, Record};
 use aimsbot_workflows::text::Narrative;
@@ -11,8 +11,6 @@ use serde_json::json;
 use serenity::all::Message;
 
 use super::{actor, guild, list_lines, load, reply};
-use crate::discord::prompts::{self, Origin};
-use crate::discord::render;
 use crate::discord::{AppCtx, BotError, Ctx, require};
 
 /// Incident statuses as command choices.
@@ -130,14 +128,7 @@ async fn report(
     .into_iter()
     .filter_map(|(key, value)| Some((key.to_owned(), vec![value?])))
     .collect();
-    prompts::start(
-        ctx.serenity_context(),
-        ctx.data(),
-        Origin::Command(ctx.interaction),
-        session,
-        answers,
-    )
-    .await
+    super::start_flow(ctx, session, answers).await
 }
 
 /// Starts an incident report from a message, quoting it.
@@ -156,14 +147,7 @@ pub async fn report_message(ctx: AppCtx<'_>, message: Message) -> Result<(), Bot
     if !quoted.trim().is_empty() {
         session = session.with_draft("what_happened", quoted);
     }
-    prompts::start(
-        ctx.serenity_context(),
-        ctx.data(),
-        Origin::Command(ctx.interaction),
-        session,
-        Vec::new(),
-    )
-    .await
+    super::start_flow(ctx, session, Vec::new()).await
 }
 
 /// Show an incident and its timeline
@@ -186,21 +170,7 @@ async fn show(
     if !own && !roles.can(Permission::ViewAllRecords) && !roles.can(Permission::UpdateIncident) {
         roles.require(Permission::ViewAllRecords)?;
     }
-    let events = ctx
-        .data()
-        .shared
-        .store
-        .record_events(&stored.guild, &reference)
-        .await?;
-    reply(
-        ctx,
-        format!(
-            "{}\n\n{}",
-            render::record_details(&stored),
-            render::timeline(&events)
-        ),
-    )
-    .await
+    super::reply_with_timeline(ctx, &stored).await
 }
 
 /// List incidents: your own, or everyone's (compliance and auditors)
@@ -262,20 +232,8 @@ async fn update(
         (None, Some(note)) => Change::Note { note },
         (None, None) => return Err(BotError::user("Give a new status, a note, or both.")),
     };
-    load(ctx, reference).await?;
-    let committed = ctx
-        .data()
-        .shared
-        .store
-        .change(RecordChange {
-            guild: guild(ctx)?,
-            reference,
-            actor: actor(ctx),
-            at: ctx.data().shared.clock.now(),
-            change,
-            idempotency_key: Some(format!("interaction:{}", ctx.id())),
-        })
-        .await?;
+    let stored = load(ctx, reference).await?;
+    let committed = super::record_change(ctx, &stored, actor(ctx), change).await?;
     let status = committed.record.record.status().unwrap_or("unchanged");
     reply(
         ctx,

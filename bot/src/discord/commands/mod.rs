@@ -163,6 +163,62 @@ async fn reply(ctx: Ctx<'_>, content: String) -> Result<(), BotError> {
     Ok(())
 }
 
+/// Replies with a record in full and its timeline.
+async fn reply_with_timeline(ctx: Ctx<'_>, stored: &StoredRecord) -> Result<(), BotError> {
+    let events = ctx
+        .data()
+        .shared
+        .store
+        .record_events(&stored.guild, &stored.reference)
+        .await?;
+    reply(
+        ctx,
+        format!(
+            "{}\n\n{}",
+            render::record_details(stored),
+            render::timeline(&events)
+        ),
+    )
+    .await
+}
+
+/// Records a change to a record as the caller, once per interaction.
+async fn record_change(
+    ctx: Ctx<'_>,
+    stored: &StoredRecord,
+    actor: aimsbot_workflows::Actor,
+    change: aimsbot_workflows::records::Change,
+) -> Result<aimsbot_workflows::ports::Committed, BotError> {
+    let shared = &ctx.data().shared;
+    Ok(shared
+        .store
+        .change(aimsbot_workflows::ports::RecordChange {
+            guild: stored.guild.clone(),
+            reference: stored.reference,
+            actor,
+            at: shared.clock.now(),
+            change,
+            idempotency_key: Some(format!("interaction:{}", ctx.id())),
+        })
+        .await?)
+}
+
+/// Starts a guided prompt in answer to a slash command or context menu.
+async fn start_flow(
+    ctx: super::AppCtx<'_>,
+    session: aimsbot_workflows::flow::Session,
+    answers: Vec<(String, Vec<String>)>,
+) -> Result<(), BotError> {
+    super::prompts::start(
+        ctx.serenity_context(),
+        ctx.data(),
+        super::prompts::Origin::Command(ctx.interaction),
+        session,
+        answers,
+    )
+    .await
+}
+
 /// Lists records of one kind, one line each, or says there are none.
 fn list_lines(records: &[StoredRecord], empty: &str) -> String {
     if records.is_empty() {

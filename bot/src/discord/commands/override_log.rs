@@ -5,7 +5,6 @@ use aimsbot_workflows::access::Permission;
 use aimsbot_workflows::flow::{FlowKind, context};
 
 use super::incident::new_session;
-use crate::discord::prompts::{self, Origin};
 use crate::discord::{AppCtx, BotError, Ctx, require};
 
 /// Human overrides of AI decisions.
@@ -60,12 +59,5 @@ async fn log(
     if let Some(authority) = authority.filter(|a| !a.trim().is_empty()) {
         session = session.with_context(context::AUTHORITY, authority);
     }
-    prompts::start(
-        ctx.serenity_context(),
-        ctx.data(),
-        Origin::Command(ctx.interaction),
-        session,
-        Vec::new(),
-    )
-    .await
+    super::start_flow(ctx, session, Vec::new()).await
 }
