@@ -4,46 +4,18 @@
 
 #![allow(clippy::unwrap_used)]
 
-use aimsbot_tests::fixtures::{self, Invoker, opt};
+mod common;
+
+use aimsbot_tests::fixtures::{self, Invoker};
 use aimsbot_tests::harness::{COMPLIANCE_CHANNEL, Harness, callback, id_ending, prompt_message};
 use aimsbot_workflows::ports::RecordQuery;
 use aimsbot_workflows::records::Record;
 use aimsbot_workflows::{EventKind, GuildId, RecordKind};
-use serde_json::{Value, json};
+use common::{pick, report_command};
+use serde_json::json;
 
 fn alice() -> Invoker {
     Invoker::in_default_guild("alice")
-}
-
-fn report_command(invoker: &Invoker, system: Option<&str>) -> Value {
-    let options = match system {
-        Some(system) => json!([opt::string("system", system)]),
-        None => json!([]),
-    };
-    fixtures::slash_command(
-        invoker,
-        "incident",
-        json!([opt::subcommand("report", options)]),
-    )
-}
-
-/// Picks `values` on the prompt `callback` shows and returns the bot's next callback.
-async fn pick(h: &Harness, invoker: &Invoker, prompt: &Value, key: &str, values: &[&str]) -> Value {
-    let suffix = format!(":pick:{key}");
-    let interaction = match prompt["data"]["components"][0]["components"][0]["type"].as_u64() {
-        Some(3) => fixtures::select(
-            invoker,
-            &id_ending(prompt, &suffix),
-            values,
-            prompt_message(invoker),
-        ),
-        _ => fixtures::component_click(
-            invoker,
-            &id_ending(prompt, &format!("{suffix}:{}", values[0])),
-            prompt_message(invoker),
-        ),
-    };
-    h.interact(interaction).await
 }
 
 async fn a_reported_incident_is_recorded_with_its_deadlines_and_posted(h: Harness) {
