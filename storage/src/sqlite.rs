@@ -97,13 +97,15 @@ impl Writer {
     }
 
     async fn or_roll_back<T>(&mut self, result: Result<T, sqlx::Error>) -> Result<T, StoreError> {
-        match result {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                self.roll_back().await;
-                Err(StoreError::backend(error))
-            }
+        self.check(result.map_err(StoreError::backend)).await
+    }
+
+    /// Passes `result` on, rolling back first when it is an error: nothing is written then.
+    async fn check<T>(&mut self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        if result.is_err() {
+            self.roll_back().await;
         }
+        result
     }
 
     /// Ends the transaction without writing. If even that fails, dropping closes the connection.
@@ -206,13 +208,7 @@ impl SqliteStore {
                 other.len()
             )))),
         };
-        let (number, seq, hash, replay) = match read {
-            Ok(read) => read,
-            Err(e) => {
-                writer.roll_back().await;
-                return Err(e);
-            }
-        };
+        let (number, seq, hash, replay) = writer.check(read).await?;
         if let Some(seq) = replay {
             // The number just taken is given back by the rollback: no gap.
             writer.roll_back().await;
@@ -226,13 +222,7 @@ impl SqliteStore {
                 shared::seal_creation(new, record, reference, &head),
             ))
         });
-        let (reference, committed) = match sealed {
-            Ok(sealed) => sealed,
-            Err(e) => {
-                writer.roll_back().await;
-                return Err(e);
-            }
-        };
+        let (reference, committed) = writer.check(sealed).await?;
         let closed = close.map(|session| Session {
             status: SessionStatus::Completed,
             result: Some(reference),
@@ -279,13 +269,7 @@ impl SqliteStore {
                 "the ledger head row is missing",
             ))),
         };
-        let (head, replay, current) = match decoded {
-            Ok(decoded) => decoded,
-            Err(e) => {
-                writer.roll_back().await;
-                return Err(e);
-            }
-        };
+        let (head, replay, current) = writer.check(decoded).await?;
         if let Some(seq) = replay {
             writer.roll_back().await;
             drop(writer);
@@ -294,13 +278,7 @@ impl SqliteStore {
         let sealed = current
             .ok_or(StoreError::NotFound(reference))
             .and_then(|current| shared::seal_change(change, current, &head));
-        let committed = match sealed {
-            Ok(committed) => committed,
-            Err(e) => {
-                writer.roll_back().await;
-                return Err(e);
-            }
-        };
+        let committed = writer.check(sealed).await?;
         writer
             .commit(bind_write!(
                 sqlx::query(CHANGE_AND_COMMIT),

@@ -129,28 +129,22 @@ owner = ["{owner}"]
 
     /// Starts aimsbot and waits until its commands are registered (its setup ran).
     pub async fn start_bot(&mut self) {
-        let registered_before = self.registrations();
+        // Subscribed before starting, so the registration cannot be missed.
+        let mut calls = self.fake.subscribe();
         let app = App::start(self.settings(), Arc::new(SystemClock))
             .await
             .unwrap();
         self.app = Some(app);
         self.fake.wait_ready(TIMEOUT).await.unwrap();
-        let deadline = tokio::time::Instant::now() + TIMEOUT;
-        while self.registrations() == registered_before {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "aimsbot never registered its commands"
-            );
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    }
-
-    fn registrations(&self) -> usize {
-        self.fake
-            .calls()
-            .iter()
-            .filter(|c| c.method == "PUT" && c.route().contains("/commands"))
-            .count()
+        tokio::time::timeout(TIMEOUT, async {
+            while let Some(call) = calls.recv().await {
+                if call.method == "PUT" && call.route().contains("/commands") {
+                    return;
+                }
+            }
+        })
+        .await
+        .expect("aimsbot never registered its commands");
     }
 
     /// Stops aimsbot (as a crash or a deploy would), keeping the database and the fake.
@@ -197,18 +191,23 @@ owner = ["{owner}"]
 
     /// Waits until the bot has posted at least `count` messages in a channel, and returns them.
     pub async fn wait_for_messages(&self, channel: u64, count: usize) -> Vec<Value> {
-        let deadline = tokio::time::Instant::now() + TIMEOUT;
-        loop {
-            let messages = self.fake.messages_in(&channel.to_string());
-            if messages.len() >= count {
-                return messages;
+        let channel = channel.to_string();
+        let mut calls = self.fake.subscribe();
+        // Looks again after every call the fake records, until enough have been posted.
+        let waited = tokio::time::timeout(TIMEOUT, async {
+            while self.fake.messages_in(&channel).len() < count {
+                if calls.recv().await.is_none() {
+                    return;
+                }
             }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "expected {count} messages in channel {channel}, saw {messages:#?}"
-            );
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        })
+        .await;
+        let messages = self.fake.messages_in(&channel);
+        assert!(
+            waited.is_ok() && messages.len() >= count,
+            "expected {count} messages in channel {channel}, saw {messages:#?}"
+        );
+        messages
     }
 
     pub async fn stop(mut self) {

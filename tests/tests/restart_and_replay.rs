@@ -107,7 +107,7 @@ async fn a_confirm_delivered_twice_records_one_incident(h: Harness) {
 
     // The gateway delivers the very same INTERACTION_CREATE again (a resumed session replays it).
     h.fake.dispatch("INTERACTION_CREATE", confirm).await;
-    wait_until("the replay is answered", || {
+    wait_until(&h, "the replay is answered", || {
         h.fake.interaction_callbacks(&id).len() >= 2
     })
     .await;
@@ -153,7 +153,7 @@ async fn a_replayed_slash_command_finds_its_session_again(h: Harness) {
     );
 
     h.fake.dispatch("INTERACTION_CREATE", command).await;
-    wait_until("the replayed command is answered", || {
+    wait_until(&h, "the replayed command is answered", || {
         h.fake.interaction_callbacks(&session_id).len() >= 2
     })
     .await;

@@ -3,8 +3,6 @@
 
 #![allow(dead_code, clippy::unwrap_used)] // each test file uses some of these
 
-use std::time::Duration;
-
 use aimsbot_tests::fixtures::{self, Invoker, opt};
 use aimsbot_tests::harness::{Harness, TIMEOUT, callback, id_ending, prompt_message};
 use aimsbot_workflows::ports::RecordQuery;
@@ -222,16 +220,19 @@ pub async fn events(h: &Harness, reference: &Reference) -> Vec<LedgerEvent> {
     h.store().record_events(&guild(), reference).await.unwrap()
 }
 
-/// Waits until `done` holds, failing with `what` after the harness timeout.
-pub async fn wait_until(what: &str, done: impl Fn() -> bool) {
-    let deadline = tokio::time::Instant::now() + TIMEOUT;
-    while !done() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting until {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+/// Waits until `done` holds, looking again after every call the fake records; fails with
+/// `what` after the harness timeout.
+pub async fn wait_until(h: &Harness, what: &str, done: impl Fn() -> bool) {
+    let mut calls = h.fake.subscribe();
+    let waited = tokio::time::timeout(TIMEOUT, async {
+        while !done() {
+            if calls.recv().await.is_none() {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(waited.is_ok() && done(), "timed out waiting until {what}");
 }
 
 /// The bot's answer after deferring `interaction`: its follow-up message, or the edit of its
