@@ -9,7 +9,7 @@ mod common;
 
 use aimsbot_tests::fixtures::{Invoker, opt};
 use aimsbot_tests::harness::{COMPLIANCE_CHANNEL, COMPLIANCE_ROLE, Harness};
-use aimsbot_workflows::deadlines::Recipient;
+use aimsbot_workflows::ai_act::Recipient;
 use aimsbot_workflows::records::Record;
 use aimsbot_workflows::records::incident::Incident;
 use aimsbot_workflows::{RecordKind, Timestamp};

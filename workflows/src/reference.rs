@@ -127,6 +127,27 @@ impl Reference {
     pub fn number(&self) -> u32 {
         self.number
     }
+
+    /// Parses a reference typed for a record of `kind`, saying so when it names another kind.
+    pub fn parse_as(text: &str, kind: RecordKind) -> Result<Self, ValidationError> {
+        let reference: Reference = text.parse()?;
+        if reference.kind() == kind {
+            return Ok(reference);
+        }
+        let name = kind.as_str().replace('_', " ");
+        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        Err(ValidationError::new(
+            "reference",
+            format!(
+                "{reference} is not {article} {name} reference (they start with {}-)",
+                kind.prefix()
+            ),
+        ))
+    }
 }
 
 impl FromStr for Reference {

@@ -2,9 +2,9 @@
 
 use crate::records::Record;
 use crate::records::ai_system::{AiSystem, AutonomyLevel, LifecycleStage, RiskClass};
+use crate::ai_act::{OrganisationRole, SeriousCriterion};
 use crate::records::incident::{
-    AiSystemRef, HarmCategory, Incident, IncidentKind, IncidentReport, OrganisationRole,
-    SeriousAssessment, SeriousCriterion, Severity,
+    AiSystemRef, HarmCategory, Incident, IncidentKind, IncidentReport, SeriousAssessment, Severity,
 };
 use crate::text::{Label, Narrative, Title};
 use crate::{Actor, Platform, Timestamp};

@@ -374,7 +374,7 @@ pub fn record_details(stored: &StoredRecord) -> String {
     fit(lines.join("\n"))
 }
 
-pub fn deadline_line(deadline: &aimsbot_workflows::deadlines::ReportingDeadline) -> String {
+pub fn deadline_line(deadline: &aimsbot_workflows::ai_act::ReportingDeadline) -> String {
     let when = if deadline.days == 0 {
         format!("immediately (by {})", discord_time(deadline.due_at))
     } else {

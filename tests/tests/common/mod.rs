@@ -280,7 +280,7 @@ pub async fn register_system(h: &Harness, name: &str, owner: &Invoker) -> Refere
     use aimsbot_workflows::Actor;
     use aimsbot_workflows::ports::NewRecord;
     use aimsbot_workflows::records::ai_system::{AutonomyLevel, LifecycleStage, RiskClass};
-    use aimsbot_workflows::records::incident::OrganisationRole;
+    use aimsbot_workflows::ai_act::OrganisationRole;
     use aimsbot_workflows::records::{AiSystem, Record};
     use aimsbot_workflows::text::{Narrative, Title};
 

@@ -1,41 +1,24 @@
 //! Turning a confirmed session into the record (or change) it stands for. Every value is
 //! checked again through the records' own constructors.
 
-use serde_json::{Map, json};
-
-use super::definitions::{ANONYMOUS, ANSWER_ATTEST, ANSWER_DECLINE, ANSWER_NOT_YET, AWARE_NOW};
-use super::{Answer, Completion, FlowContext, FlowKind, Session};
+use super::engine::{Completion, FlowContext};
+use super::keys::{self, context, values};
+use super::model::{Answer, FlowKind};
+use super::session::Session;
 use crate::records::ai_system::AiSystem;
-use crate::records::attestation::AttestationStatus;
 use crate::records::concern::{Concern, ConcernStatus, handle_sha256};
 use crate::records::human_override::{Confidence, HumanOverride, OverrideSource};
 use crate::records::incident::{AiSystemRef, Incident, IncidentReport, SeriousAssessment};
-use crate::records::{Change, Record};
+use crate::records::{AttestationAnswer, Change, Record};
 use crate::text::{Label, Narrative, Title};
 use crate::{Reference, Timestamp, ValidationError};
 
-/// Context keys a flow may start with.
-pub mod context {
-    /// A link to the chat message an incident report started from.
-    pub const SOURCE_LINK: &str = "source_link";
-    /// An incident an override is linked to (`INC-…`).
-    pub const LINKED_INCIDENT: &str = "linked_incident";
-    /// The AI's confidence in an overridden output, 0 to 1.
-    pub const CONFIDENCE: &str = "confidence";
-    /// The overseer's authority to intervene.
-    pub const AUTHORITY: &str = "authority";
-    /// The attestation being answered (`ATT-…`).
-    pub const ATTESTATION: &str = "attestation";
-}
-
+/// A session's answers, read as the record fields they become.
 struct Answers<'s>(&'s Session);
 
 impl Answers<'_> {
     fn text(&self, key: &str) -> Option<&str> {
-        match self.0.answers.get(key) {
-            Some(Answer::One(value)) => Some(value),
-            _ => None,
-        }
+        self.0.answer(key)
     }
 
     fn required(&self, key: &str) -> Result<&str, ValidationError> {
@@ -50,6 +33,7 @@ impl Answers<'_> {
         self.required(key)?.parse()
     }
 
+    /// The values of a multi-choice step, without `skip` (its "none of these" answer).
     fn many<T: std::str::FromStr<Err = ValidationError>>(
         &self,
         key: &str,
@@ -63,6 +47,10 @@ impl Answers<'_> {
                 .collect(),
             _ => Err(ValidationError::new(key, "has not been answered")),
         }
+    }
+
+    fn title(&self, key: &str) -> Result<Title, ValidationError> {
+        Title::for_field(key, self.required(key)?)
     }
 
     fn narrative(&self, key: &str) -> Result<Narrative, ValidationError> {
@@ -88,6 +76,11 @@ impl Answers<'_> {
             .transpose()
     }
 
+    fn required_ai_system(&self, key: &str) -> Result<AiSystemRef, ValidationError> {
+        self.ai_system(key)?
+            .ok_or_else(|| ValidationError::new(key, "has not been answered"))
+    }
+
     fn context(&self, key: &str) -> Option<&str> {
         self.0.context.get(key).map(String::as_str)
     }
@@ -98,45 +91,44 @@ pub(super) fn complete(
     ctx: &FlowContext<'_>,
 ) -> Result<Completion, ValidationError> {
     let a = Answers(session);
-    let owner = session.owner.clone();
+    let actor = ctx.actor.clone();
     Ok(match session.flow {
         FlowKind::IncidentReport => {
-            let occurred_at: Timestamp = a.parsed("occurred_at")?;
-            let criteria = a.many("serious", "")?;
-            let assessment = SeriousAssessment::new(criteria, owner.clone(), ctx.now)?;
-            let aware_at = match a.text("aware") {
-                Some(AWARE_NOW) | None => ctx.now,
+            let occurred_at: Timestamp = a.parsed(keys::OCCURRED_AT)?;
+            let criteria = a.many(keys::SERIOUS, "")?;
+            let assessment = SeriousAssessment::new(criteria, actor.clone(), ctx.now)?;
+            let aware_at = match a.text(keys::AWARE) {
+                Some(values::AWARE_NOW) | None => ctx.now,
                 Some(_) => occurred_at,
             };
             let report = IncidentReport {
-                reporter: Some(owner),
-                ai_system: a
-                    .ai_system("ai_system")?
-                    .ok_or_else(|| ValidationError::new("ai_system", "has not been answered"))?,
-                title: Title::for_field("title", a.required("title")?)?,
-                what_happened: a.narrative("what_happened")?,
+                reporter: Some(actor),
+                ai_system: a.required_ai_system(keys::AI_SYSTEM)?,
+                title: a.title(keys::TITLE)?,
+                what_happened: a.narrative(keys::WHAT_HAPPENED)?,
                 occurred_at,
                 aware_at,
-                kind: a.parsed("kind")?,
-                severity: a.parsed("severity")?,
-                harm_categories: a.many("harm_categories", "none")?,
-                affected_parties: a.optional_narrative("affected_parties")?,
-                organisation_role: a.parsed("organisation_role")?,
+                kind: a.parsed(keys::INCIDENT_KIND)?,
+                severity: a.parsed(keys::SEVERITY)?,
+                harm_categories: a.many(keys::HARM_CATEGORIES, values::NO_HARM)?,
+                affected_parties: a.optional_narrative(keys::AFFECTED_PARTIES)?,
+                organisation_role: a.parsed(keys::ORGANISATION_ROLE)?,
                 assessment: Some(assessment),
                 source_link: a
                     .context(context::SOURCE_LINK)
-                    .map(|l| Label::for_field("source_link", l))
+                    .map(|l| Label::for_field(context::SOURCE_LINK, l))
                     .transpose()?,
             };
             Completion::Create(Record::Incident(Incident::new(report, ctx.now)?))
         }
         FlowKind::HumanOverride => {
             let record = HumanOverride {
-                ai_system: a
-                    .ai_system("ai_system")?
-                    .ok_or_else(|| ValidationError::new("ai_system", "has not been answered"))?,
-                case_reference: Label::for_field("case_reference", a.required("case_reference")?)?,
-                ai_output: a.narrative("ai_output")?,
+                ai_system: a.required_ai_system(keys::AI_SYSTEM)?,
+                case_reference: Label::for_field(
+                    keys::CASE_REFERENCE,
+                    a.required(keys::CASE_REFERENCE)?,
+                )?,
+                ai_output: a.narrative(keys::AI_OUTPUT)?,
                 ai_confidence: a
                     .context(context::CONFIDENCE)
                     .map(|c| {
@@ -150,16 +142,16 @@ pub(super) fn complete(
                             .and_then(Confidence::new)
                     })
                     .transpose()?,
-                action: a.parsed("action")?,
-                final_decision: a.narrative("final_decision")?,
-                reason_category: a.parsed("reason_category")?,
-                reason: a.narrative("reason")?,
-                overseer: owner,
+                action: a.parsed(keys::OVERRIDE_ACTION)?,
+                final_decision: a.narrative(keys::FINAL_DECISION)?,
+                reason_category: a.parsed(keys::REASON_CATEGORY)?,
+                reason: a.narrative(keys::REASON)?,
+                overseer: actor,
                 overseer_authority: a
                     .context(context::AUTHORITY)
-                    .map(|t| Label::for_field("authority", t))
+                    .map(|t| Label::for_field(context::AUTHORITY, t))
                     .transpose()?,
-                affected_person_informed: a.parsed("affected_person_informed")?,
+                affected_person_informed: a.parsed(keys::AFFECTED_PERSON_INFORMED)?,
                 linked_incident: a
                     .context(context::LINKED_INCIDENT)
                     .map(str::parse)
@@ -171,51 +163,53 @@ pub(super) fn complete(
             Completion::Create(Record::HumanOverride(record))
         }
         FlowKind::Concern => {
-            let anonymous = a.required("anonymity")? == ANONYMOUS;
-            let handle = ctx.follow_up_handle.as_deref();
+            let anonymous = a.required(keys::ANONYMITY)? == values::ANONYMOUS;
+            let follow_up_handle_sha256 = if anonymous {
+                let handle = a.context(context::FOLLOW_UP_HANDLE).ok_or_else(|| {
+                    ValidationError::new("follow_up_handle", "no follow-up handle was provided")
+                })?;
+                Some(handle_sha256(handle))
+            } else {
+                None
+            };
             let record = Concern {
-                reporter: (!anonymous).then_some(owner),
-                follow_up_handle_sha256: if anonymous {
-                    Some(handle_sha256(handle.ok_or_else(|| {
-                        ValidationError::new("follow_up_handle", "no follow-up handle was provided")
-                    })?))
-                } else {
-                    None
-                },
-                ai_system: a.ai_system("ai_system")?,
-                title: Title::for_field("title", a.required("title")?)?,
-                concern: a.narrative("concern")?,
+                reporter: (!anonymous).then_some(actor),
+                follow_up_handle_sha256,
+                ai_system: a.ai_system(keys::AI_SYSTEM)?,
+                title: a.title(keys::TITLE)?,
+                concern: a.narrative(keys::CONCERN)?,
                 status: ConcernStatus::Open,
             };
             record.validate()?;
             Completion::Create(Record::Concern(record))
         }
         FlowKind::AiSystemRegistration => {
+            let data_categories = match session.answers.get(keys::DATA_CATEGORIES) {
+                Some(Answer::Many(chosen)) => chosen
+                    .iter()
+                    .filter(|v| *v != values::NO_DATA)
+                    .map(|v| Label::for_field(keys::DATA_CATEGORIES, v.as_str()))
+                    .collect::<Result<_, _>>()?,
+                _ => {
+                    return Err(ValidationError::new(
+                        keys::DATA_CATEGORIES,
+                        "has not been answered",
+                    ));
+                }
+            };
             let record = AiSystem {
-                name: Title::for_field("name", a.required("name")?)?,
-                purpose: a.narrative("purpose")?,
-                owner,
+                name: a.title(keys::NAME)?,
+                purpose: a.narrative(keys::PURPOSE)?,
+                owner: actor,
                 business_unit: None,
-                lifecycle_stage: a.parsed("lifecycle_stage")?,
-                organisation_role: a.parsed("organisation_role")?,
-                vendor: a.optional_label("vendor")?,
-                model: a.optional_label("model")?,
-                data_categories: match session.answers.get("data_categories") {
-                    Some(Answer::Many(values)) => values
-                        .iter()
-                        .filter(|v| *v != "none")
-                        .map(|v| Label::for_field("data_categories", v.as_str()))
-                        .collect::<Result<_, _>>()?,
-                    _ => {
-                        return Err(ValidationError::new(
-                            "data_categories",
-                            "has not been answered",
-                        ));
-                    }
-                },
-                risk_class: a.parsed("risk_class")?,
-                autonomy_level: a.parsed("autonomy_level")?,
-                human_oversight_point: a.optional_narrative("human_oversight_point")?,
+                lifecycle_stage: a.parsed(keys::LIFECYCLE_STAGE)?,
+                organisation_role: a.parsed(keys::ORGANISATION_ROLE)?,
+                vendor: a.optional_label(keys::VENDOR)?,
+                model: a.optional_label(keys::MODEL)?,
+                data_categories,
+                risk_class: a.parsed(keys::RISK_CLASS)?,
+                autonomy_level: a.parsed(keys::AUTONOMY_LEVEL)?,
+                human_oversight_point: a.optional_narrative(keys::HUMAN_OVERSIGHT_POINT)?,
             };
             record.validate()?;
             Completion::Create(Record::AiSystem(record))
@@ -224,36 +218,25 @@ pub(super) fn complete(
             let reference: Reference = a
                 .context(context::ATTESTATION)
                 .ok_or_else(|| {
-                    ValidationError::new("attestation", "no attestation is being answered")
+                    ValidationError::new(context::ATTESTATION, "no attestation is being answered")
                 })?
                 .parse()?;
-            let mut changes = Map::new();
-            match a.required("answer")? {
-                ANSWER_NOT_YET => return Ok(Completion::Nothing),
-                ANSWER_ATTEST => {
-                    changes.insert("status".into(), json!(AttestationStatus::Attested));
-                }
-                ANSWER_DECLINE => {
-                    changes.insert("status".into(), json!(AttestationStatus::Declined));
-                    changes.insert(
-                        "declined_reason".into(),
-                        json!(a.narrative("declined_reason")?),
-                    );
-                }
+            let answer = match a.required(keys::ANSWER)? {
+                values::NOT_YET => return Ok(Completion::Nothing),
+                values::ATTEST => AttestationAnswer::Attested,
+                values::DECLINE => AttestationAnswer::Declined {
+                    reason: a.narrative(keys::DECLINED_REASON)?,
+                },
                 other => {
                     return Err(ValidationError::new(
-                        "answer",
+                        keys::ANSWER,
                         format!("`{other}` is not an answer"),
                     ));
                 }
-            }
-            changes.insert("answered_at".into(), json!(ctx.now));
+            };
             Completion::Update {
                 reference,
-                change: Change::Status {
-                    changes,
-                    note: None,
-                },
+                change: Change::attestation_answered(answer, ctx.now),
             }
         }
     })

@@ -1,12 +1,12 @@
 //! The flows, as data: what is asked, in which order, with which limits and conditions.
 //! Labels fit Discord's 45-character limit; a test checks every limit.
 
-use super::{Condition, Flow, FlowKind, InputKind, Step};
+use super::keys::{self, values};
+use super::model::{Condition, Flow, FlowKind, InputKind, Required, Step};
+use crate::ai_act::{OrganisationRole, SeriousCriterion};
 use crate::records::ai_system::{AutonomyLevel, LifecycleStage, RiskClass};
 use crate::records::human_override::{AffectedPersonInformed, OverrideAction, OverrideReason};
-use crate::records::incident::{
-    HarmCategory, IncidentKind, OrganisationRole, SeriousCriterion, Severity,
-};
+use crate::records::incident::{HarmCategory, IncidentKind, Severity};
 use crate::text::{Label, Narrative, Title};
 
 const fn text(
@@ -14,7 +14,7 @@ const fn text(
     label: &'static str,
     placeholder: &'static str,
     max: usize,
-    required: bool,
+    required: Required,
 ) -> Step {
     Step {
         key,
@@ -39,23 +39,23 @@ const fn choice(
         label,
         placeholder: "",
         kind: InputKind::Choice(options),
-        required: true,
+        required: Required::Yes,
         when: Condition::Always,
     }
 }
 
 const AI_SYSTEM: Step = Step {
-    key: "ai_system",
+    key: keys::AI_SYSTEM,
     label: "AI system",
     placeholder: "Its name or AIS- reference (see /aisystem list)",
     kind: InputKind::AiSystem,
-    required: true,
+    required: Required::Yes,
     when: Condition::Always,
 };
 
 /// "No harm" first, then the harm categories.
 const HARM_OPTIONS: &[(&str, &str)] = &[
-    ("none", "No harm"),
+    (values::NO_HARM, "No harm"),
     ("health", "Health"),
     ("safety", "Safety"),
     ("fundamental_rights", "Fundamental rights"),
@@ -65,187 +65,180 @@ const HARM_OPTIONS: &[(&str, &str)] = &[
     ("other", "Other"),
 ];
 
-/// When the organisation became aware, for the reporting clocks.
-pub const AWARE_WHEN_IT_HAPPENED: &str = "when_it_happened";
-pub const AWARE_NOW: &str = "now";
-
 const INCIDENT_STEPS: &[Step] = &[
     AI_SYSTEM,
     text(
-        "title",
+        keys::TITLE,
         "Short title",
         "e.g. Chatbot gave a customer wrong dosage advice",
         Title::MAX_CHARS,
-        true,
+        Required::Yes,
     ),
     text(
-        "what_happened",
+        keys::WHAT_HAPPENED,
         "What happened?",
         "What the AI system did, and what followed",
         Narrative::MAX_CHARS,
-        true,
+        Required::Yes,
     ),
     Step {
-        key: "occurred_at",
+        key: keys::OCCURRED_AT,
         label: "When did it happen?",
         placeholder: "2026-11-28 14:30 ({zone}), now, or 3 hours ago",
         kind: InputKind::DateTime,
-        required: true,
+        required: Required::Yes,
         when: Condition::Always,
     },
     text(
-        "affected_parties",
+        keys::AFFECTED_PARTIES,
         "Who was affected, and how? (optional)",
         "e.g. 40 loan applicants aged over 60",
         Narrative::MAX_CHARS,
-        false,
+        Required::No,
     ),
-    choice("kind", "What kind of event was it?", IncidentKind::OPTIONS),
-    choice("severity", "How severe was it?", Severity::OPTIONS),
+    choice(
+        keys::INCIDENT_KIND,
+        "What kind of event was it?",
+        IncidentKind::OPTIONS,
+    ),
+    choice(keys::SEVERITY, "How severe was it?", Severity::OPTIONS),
     Step {
-        key: "harm_categories",
+        key: keys::HARM_CATEGORIES,
         label: "What was harmed or put at risk?",
         placeholder: "",
         kind: InputKind::MultiChoice {
             options: HARM_OPTIONS,
             min: 1,
-            exclusive: Some("none"),
+            exclusive: Some(values::NO_HARM),
         },
-        required: true,
+        required: Required::Yes,
         when: Condition::Always,
     },
     Step {
-        key: "serious",
+        key: keys::SERIOUS,
         label: "Serious incident? (EU AI Act Art. 3(49))",
         placeholder: "",
         kind: InputKind::MultiChoice {
             options: SeriousCriterion::OPTIONS,
             min: 1,
-            exclusive: Some("not_serious"),
+            exclusive: Some(values::NOT_SERIOUS),
         },
-        required: true,
+        required: Required::Yes,
         when: Condition::Always,
     },
     choice(
-        "organisation_role",
+        keys::ORGANISATION_ROLE,
         "Our role for this AI system",
         OrganisationRole::OPTIONS,
     ),
     Step {
-        key: "aware",
+        key: keys::AWARE,
         label: "When did we become aware of it?",
         placeholder: "",
         kind: InputKind::Choice(&[
-            (AWARE_WHEN_IT_HAPPENED, "When it happened"),
-            (AWARE_NOW, "Only now, as I report it"),
+            (values::AWARE_WHEN_IT_HAPPENED, "When it happened"),
+            (values::AWARE_NOW, "Only now, as I report it"),
         ]),
-        required: true,
-        when: Condition::Excludes("serious", "not_serious"),
+        required: Required::Yes,
+        when: Condition::Excludes(keys::SERIOUS, values::NOT_SERIOUS),
     },
 ];
 
 const OVERRIDE_STEPS: &[Step] = &[
     AI_SYSTEM,
     text(
-        "case_reference",
+        keys::CASE_REFERENCE,
         "Decision or case reference",
         "e.g. loan application 2026-8812",
         Label::MAX_CHARS,
-        true,
+        Required::Yes,
     ),
     text(
-        "ai_output",
+        keys::AI_OUTPUT,
         "What did the AI system output?",
         "e.g. Refuse: score 412, below threshold 450",
         Narrative::MAX_CHARS,
-        true,
+        Required::Yes,
     ),
     text(
-        "final_decision",
+        keys::FINAL_DECISION,
         "What did you decide instead?",
         "e.g. Approved after checking income documents",
         Narrative::MAX_CHARS,
-        true,
+        Required::Yes,
     ),
     text(
-        "reason",
+        keys::REASON,
         "Why?",
         "e.g. The model ignored the co-applicant's income",
         Narrative::MAX_CHARS,
-        true,
+        Required::Yes,
     ),
     choice(
-        "action",
+        keys::OVERRIDE_ACTION,
         "What did you do with the output?",
         OverrideAction::OPTIONS,
     ),
     choice(
-        "reason_category",
+        keys::REASON_CATEGORY,
         "What kind of reason was it?",
         OverrideReason::OPTIONS,
     ),
     choice(
-        "affected_person_informed",
+        keys::AFFECTED_PERSON_INFORMED,
         "Was the affected person told?",
         AffectedPersonInformed::OPTIONS,
     ),
 ];
 
-pub const ANSWER_ATTEST: &str = "attest";
-pub const ANSWER_NOT_YET: &str = "not_yet";
-pub const ANSWER_DECLINE: &str = "decline";
-
 const ATTESTATION_STEPS: &[Step] = &[
     choice(
-        "answer",
+        keys::ANSWER,
         "Your answer",
         &[
-            (ANSWER_ATTEST, "Attest"),
-            (ANSWER_NOT_YET, "Not yet"),
-            (ANSWER_DECLINE, "Decline"),
+            (values::ATTEST, "Attest"),
+            (values::NOT_YET, "Not yet"),
+            (values::DECLINE, "Decline"),
         ],
     ),
     Step {
-        key: "declined_reason",
+        key: keys::DECLINED_REASON,
         label: "Why do you decline?",
         placeholder: "e.g. The policy contradicts our team's approved process",
         kind: InputKind::Text {
             max: Narrative::MAX_CHARS,
             multiline: true,
         },
-        required: true,
-        when: Condition::Includes("answer", ANSWER_DECLINE),
+        required: Required::Yes,
+        when: Condition::Includes(keys::ANSWER, values::DECLINE),
     },
 ];
 
-pub const NAMED: &str = "named";
-pub const ANONYMOUS: &str = "anonymous";
-
 const CONCERN_STEPS: &[Step] = &[
     choice(
-        "anonymity",
+        keys::ANONYMITY,
         "Report with your name, or anonymously?",
         &[
-            (NAMED, "Report with my name"),
-            (ANONYMOUS, "Report anonymously"),
+            (values::NAMED, "Report with my name"),
+            (values::ANONYMOUS, "Report anonymously"),
         ],
     ),
     text(
-        "title",
+        keys::TITLE,
         "Short title",
         "e.g. Screening tool seems to reject older applicants",
         Title::MAX_CHARS,
-        true,
+        Required::Yes,
     ),
     text(
-        "concern",
+        keys::CONCERN,
         "What is your concern?",
         "What you saw or suspect, and where",
         Narrative::MAX_CHARS,
-        true,
+        Required::Yes,
     ),
     Step {
-        required: false,
+        required: Required::No,
         label: "Which AI system? (optional)",
         ..AI_SYSTEM
     },
@@ -253,7 +246,7 @@ const CONCERN_STEPS: &[Step] = &[
 
 /// Data categories offered when registering a system; "none" first.
 pub const DATA_CATEGORY_OPTIONS: &[(&str, &str)] = &[
-    ("none", "No personal or sensitive data"),
+    (values::NO_DATA, "No personal or sensitive data"),
     ("personal", "Personal data"),
     ("special_category", "Special-category data (GDPR Art. 9)"),
     ("biometric", "Biometric data"),
@@ -266,63 +259,74 @@ pub const DATA_CATEGORY_OPTIONS: &[(&str, &str)] = &[
 ];
 
 const AI_SYSTEM_STEPS: &[Step] = &[
-    text("name", "Name", "e.g. Credit scorer", Title::MAX_CHARS, true),
     text(
-        "purpose",
+        keys::NAME,
+        "Name",
+        "e.g. Credit scorer",
+        Title::MAX_CHARS,
+        Required::Yes,
+    ),
+    text(
+        keys::PURPOSE,
         "What is it for?",
         "e.g. Scores consumer loan applications",
         Narrative::MAX_CHARS,
-        true,
+        Required::Yes,
     ),
     text(
-        "vendor",
+        keys::VENDOR,
         "Vendor (optional)",
         "e.g. Acme Models, or in-house",
         Label::MAX_CHARS,
-        false,
+        Required::No,
     ),
     text(
-        "model",
+        keys::MODEL,
         "Model (optional)",
         "e.g. acme-credit-7",
         Label::MAX_CHARS,
-        false,
-    ),
-    text(
-        "human_oversight_point",
-        "Where can a person intervene? (optional)",
-        "Required for high-risk systems (Art. 14)",
-        Narrative::MAX_CHARS,
-        false,
+        Required::No,
     ),
     choice(
-        "lifecycle_stage",
+        keys::LIFECYCLE_STAGE,
         "Where is it in its life cycle?",
         LifecycleStage::OPTIONS,
     ),
     choice(
-        "organisation_role",
+        keys::ORGANISATION_ROLE,
         "Our role for this system",
         OrganisationRole::OPTIONS,
     ),
-    choice("risk_class", "EU AI Act risk class", RiskClass::OPTIONS),
+    choice(keys::RISK_CLASS, "EU AI Act risk class", RiskClass::OPTIONS),
     choice(
-        "autonomy_level",
+        keys::AUTONOMY_LEVEL,
         "How autonomous is it?",
         AutonomyLevel::OPTIONS,
     ),
     Step {
-        key: "data_categories",
+        key: keys::DATA_CATEGORIES,
         label: "What data does it use?",
         placeholder: "",
         kind: InputKind::MultiChoice {
             options: DATA_CATEGORY_OPTIONS,
             min: 1,
-            exclusive: Some("none"),
+            exclusive: Some(values::NO_DATA),
         },
-        required: true,
+        required: Required::Yes,
         when: Condition::Always,
     },
+    // Asked after the risk class, so that a high-risk system is asked it as a required
+    // question instead of being refused at Confirm.
+    text(
+        keys::HUMAN_OVERSIGHT_POINT,
+        "Where can a person intervene?",
+        "Required for high-risk systems (EU AI Act Art. 14)",
+        Narrative::MAX_CHARS,
+        Required::When(Condition::IncludesAny(
+            keys::RISK_CLASS,
+            values::HIGH_RISK_CLASSES,
+        )),
+    ),
 ];
 
 const FLOWS: &[Flow] = &[

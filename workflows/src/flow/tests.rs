@@ -1,10 +1,16 @@
 //! The engine through whole flows: happy paths, every refusal, conditions, edits, expiry.
 
-use super::definitions::{ANONYMOUS, all};
+use std::sync::LazyLock;
+
+use super::definitions::all;
+use super::keys::{context, values::ANONYMOUS};
 use super::*;
+use crate::records::Record;
 use crate::records::incident::IncidentStatus;
 use crate::testing::person;
-use crate::{Platform, RecordKind};
+use crate::{Actor, GuildId, Platform, RecordKind, Timestamp};
+
+static ALICE: LazyLock<Actor> = LazyLock::new(|| person(3000, "alice"));
 
 fn now() -> Timestamp {
     "2026-11-28T10:00:00Z".parse().unwrap()
@@ -21,9 +27,10 @@ fn ctx(inventory: &[InventoryEntry]) -> FlowContext<'_> {
     FlowContext {
         now: now(),
         time_zone: "Europe/Berlin".parse().unwrap(),
+        actor: &ALICE,
         inventory,
+        inventory_is_partial: false,
         require_registered_system: false,
-        follow_up_handle: Some("K7QM-2XPD-9WRT".into()),
     }
 }
 
@@ -32,10 +39,30 @@ fn session(kind: FlowKind) -> Session {
         "5001",
         kind,
         GuildId::new("2000").unwrap(),
-        person(3000, "alice"),
+        SessionOwner::Person(ALICE.clone()),
         now(),
         chrono::Duration::hours(24),
     )
+    .with_context(context::FOLLOW_UP_HANDLE, "K7QM-2XPD-9WRT")
+}
+
+/// The keys a form asks, in order.
+fn form_keys(prompt: &Prompt) -> Vec<&'static str> {
+    match prompt {
+        Prompt::Form { fields } => fields.iter().map(|f| f.step.key).collect(),
+        other => panic!("expected a form, got {other:?}"),
+    }
+}
+
+/// What a form shows in one field before anything is typed.
+fn prefill<'p>(prompt: &'p Prompt, key: &str) -> Option<&'p str> {
+    match prompt {
+        Prompt::Form { fields } => fields
+            .iter()
+            .find(|f| f.step.key == key)
+            .and_then(|f| f.prefill.as_deref()),
+        other => panic!("expected a form, got {other:?}"),
+    }
 }
 
 fn answers(pairs: &[(&str, &str)]) -> Input {
@@ -104,7 +131,7 @@ fn every_flow_fits_discord_limits() {
                 }
             }
         }
-        for page in pages(flow) {
+        for page in engine::pages(&session(flow.kind)) {
             assert!(
                 page.len() <= MAX_FORM_INPUTS,
                 "{}: a form of {}",
@@ -120,10 +147,7 @@ fn an_incident_report_runs_from_form_to_record_with_deadlines() {
     let inventory = inventory();
     let ctx = ctx(&inventory);
     let mut s = session(FlowKind::IncidentReport);
-    match current_prompt(&s, &ctx) {
-        Prompt::Form { steps, .. } => assert_eq!(steps.len(), 5),
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(form_keys(&current_prompt(&s, &ctx)).len(), 5);
     expect_choose(advance(&mut s, answers(INCIDENT_FORM), &ctx), "kind");
     expect_choose(
         advance(&mut s, pick("kind", &["incident"]), &ctx),
@@ -259,28 +283,27 @@ fn refused_answers_say_why_and_keep_everything_typed() {
     };
     let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert_eq!(problems.len(), 3, "{messages:?}");
-    assert!(
-        messages[0].starts_with("title:")
-            && messages[0].contains("at most 200 characters (got 5000)"),
-        "{messages:?}"
-    );
-    assert!(
-        messages[1].contains("\"What happened?\" is required"),
-        "{messages:?}"
-    );
-    assert!(messages[2].contains("in the future"), "{messages:?}");
-    let Prompt::Form { prefill, .. } = retry else {
-        panic!("the form again")
-    };
     assert_eq!(
-        prefill.get("title"),
-        Some(&long_title),
+        problems.iter().map(|p| p.question).collect::<Vec<_>>(),
+        [
+            Some("Short title"),
+            Some("What happened?"),
+            Some("When did it happen?")
+        ],
+        "each problem names its question"
+    );
+    assert!(
+        messages[0].contains("at most 200 characters (got 5000)"),
+        "{messages:?}"
+    );
+    assert!(messages[1].contains("is required"), "{messages:?}");
+    assert!(messages[2].contains("in the future"), "{messages:?}");
+    assert_eq!(
+        prefill(&retry, "title"),
+        Some(long_title.as_str()),
         "what was typed is kept, even when refused"
     );
-    assert_eq!(
-        prefill.get("affected_parties").map(String::as_str),
-        Some("customers")
-    );
+    assert_eq!(prefill(&retry, "affected_parties"), Some("customers"));
     assert_eq!(
         s.answers.get("ai_system"),
         Some(&Answer::One("chatbot".into())),
@@ -299,7 +322,8 @@ fn an_unknown_ai_system_is_refused_when_registration_is_required() {
     let Outcome::Invalid { problems, .. } = advance(&mut s, answers(&form), &ctx) else {
         panic!()
     };
-    assert_eq!(problems[0].field, "ai_system");
+    assert_eq!(problems[0].key, "ai_system");
+    assert_eq!(problems[0].question, Some("AI system"));
     assert!(
         problems[0]
             .message
@@ -359,12 +383,12 @@ fn edit_reopens_the_form_prefilled_and_change_choices_asks_again() {
     let mut s = session(FlowKind::IncidentReport);
     advance(&mut s, answers(INCIDENT_FORM), &ctx);
     advance(&mut s, pick("kind", &["hazard"]), &ctx);
-    let Outcome::Next(Prompt::Form { prefill, steps }) = advance(&mut s, Input::Edit, &ctx) else {
+    let Outcome::Next(form) = advance(&mut s, Input::Edit, &ctx) else {
         panic!()
     };
-    assert_eq!(steps.len(), 5);
+    assert_eq!(form_keys(&form).len(), 5);
     assert_eq!(
-        prefill.get("title").map(String::as_str),
+        prefill(&form, "title"),
         Some("Refused every applicant over 60")
     );
     expect_choose(
@@ -384,13 +408,8 @@ fn an_expired_session_records_nothing() {
     let mut ctx = ctx(&inventory);
     let mut s = session(FlowKind::IncidentReport);
     ctx.now = now().plus(chrono::Duration::hours(25));
-    let Outcome::Closed(message) = advance(&mut s, answers(INCIDENT_FORM), &ctx) else {
-        panic!()
-    };
-    assert!(
-        message.contains("expired") && message.contains("nothing was recorded"),
-        "{message}"
-    );
+    let outcome = advance(&mut s, answers(INCIDENT_FORM), &ctx);
+    assert_eq!(outcome, Outcome::Closed(Closed::Expired(s.expires_at)));
     assert!(s.drafts.is_empty());
 }
 
@@ -398,15 +417,10 @@ fn an_expired_session_records_nothing() {
 fn an_anonymous_concern_stores_no_identity() {
     let ctx = ctx(&[]);
     let mut s = session(FlowKind::Concern);
-    let Outcome::Next(Prompt::Form { steps, .. }) =
-        advance(&mut s, pick("anonymity", &[ANONYMOUS]), &ctx)
-    else {
+    let Outcome::Next(form) = advance(&mut s, pick("anonymity", &[ANONYMOUS]), &ctx) else {
         panic!()
     };
-    assert_eq!(
-        steps.iter().map(|s| s.key).collect::<Vec<_>>(),
-        ["title", "concern", "ai_system"]
-    );
+    assert_eq!(form_keys(&form), ["title", "concern", "ai_system"]);
     advance(
         &mut s,
         answers(&[
@@ -466,12 +480,10 @@ fn an_override_takes_its_context_and_a_declined_attestation_needs_a_reason() {
 
     let mut a =
         session(FlowKind::AttestationAnswer).with_context(context::ATTESTATION, "ATT-2026-0001");
-    let Outcome::Next(Prompt::Form { steps, .. }) =
-        advance(&mut a, pick("answer", &["decline"]), &ctx)
-    else {
+    let Outcome::Next(form) = advance(&mut a, pick("answer", &["decline"]), &ctx) else {
         panic!()
     };
-    assert_eq!(steps[0].key, "declined_reason");
+    assert_eq!(form_keys(&form), ["declined_reason"]);
     let Outcome::Invalid { .. } = advance(&mut a, answers(&[("declined_reason", "")]), &ctx) else {
         panic!()
     };
@@ -499,13 +511,74 @@ fn a_refused_optional_answer_is_asked_again() {
     let Outcome::Invalid { problems, retry } = advance(&mut s, answers(&form), &ctx) else {
         panic!()
     };
-    assert_eq!(problems[0].field, "affected_parties");
-    let Prompt::Form { steps, .. } = retry else {
-        panic!("the form again, not {retry:?}")
-    };
-    assert!(steps.iter().any(|s| s.key == "affected_parties"));
+    assert_eq!(problems[0].key, "affected_parties");
+    assert!(form_keys(&retry).contains(&"affected_parties"));
     expect_choose(
         advance(&mut s, answers(&[("affected_parties", "")]), &ctx),
         "kind",
     );
+}
+
+#[test]
+fn a_high_risk_system_is_asked_where_a_person_can_intervene_as_a_required_question() {
+    let ctx = ctx(&[]);
+    let register = |risk_class: &str| {
+        let mut s = session(FlowKind::AiSystemRegistration);
+        advance(
+            &mut s,
+            answers(&[
+                ("name", "Credit scorer"),
+                ("purpose", "Scores loan applications"),
+                ("vendor", ""),
+                ("model", ""),
+            ]),
+            &ctx,
+        );
+        for (key, value) in [
+            ("lifecycle_stage", "operation"),
+            ("organisation_role", "deployer"),
+            ("risk_class", risk_class),
+            ("autonomy_level", "human_in_the_loop"),
+        ] {
+            advance(&mut s, pick(key, &[value]), &ctx);
+        }
+        let Outcome::Next(Prompt::Form { fields }) =
+            advance(&mut s, pick("data_categories", &["financial"]), &ctx)
+        else {
+            panic!("the oversight question comes after the risk class")
+        };
+        assert_eq!(fields.len(), 1);
+        assert_eq!(fields[0].step.key, "human_oversight_point");
+        (s, fields[0].required)
+    };
+
+    let (mut high, required) = register("high_risk_annex_iii");
+    assert!(required, "asked as required for a high-risk system");
+    let Outcome::Invalid { problems, .. } =
+        advance(&mut high, answers(&[("human_oversight_point", " ")]), &ctx)
+    else {
+        panic!("a blank answer is refused when it applies, not at Confirm")
+    };
+    assert_eq!(problems[0].question, Some("Where can a person intervene?"));
+    advance(
+        &mut high,
+        answers(&[("human_oversight_point", "A credit officer approves every refusal")]),
+        &ctx,
+    );
+    assert!(matches!(
+        advance(&mut high, Input::Confirm, &ctx),
+        Outcome::Done(Completion::Create(Record::AiSystem(_)))
+    ));
+
+    let (mut minimal, required) = register("minimal");
+    assert!(!required, "optional otherwise");
+    let Outcome::Next(Prompt::Summary { .. }) =
+        advance(&mut minimal, answers(&[("human_oversight_point", "")]), &ctx)
+    else {
+        panic!("left blank, the summary follows")
+    };
+    assert!(matches!(
+        advance(&mut minimal, Input::Confirm, &ctx),
+        Outcome::Done(Completion::Create(Record::AiSystem(_)))
+    ));
 }

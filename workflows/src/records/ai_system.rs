@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::records::incident::OrganisationRole;
+use crate::ai_act::OrganisationRole;
 use crate::text::{Label, Narrative, Title};
 use crate::{Actor, ValidationError, choice_enum};
 
@@ -41,6 +41,13 @@ choice_enum!(
     }
 );
 
+impl RiskClass {
+    /// High-risk under Annex III or Annex I: EU AI Act Art. 14 requires human oversight.
+    pub fn is_high_risk(self) -> bool {
+        matches!(self, RiskClass::HighRiskAnnexIII | RiskClass::HighRiskAnnexI)
+    }
+}
+
 /// An AI system in the inventory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AiSystem {
@@ -70,16 +77,27 @@ impl AiSystem {
                 format!("at most {} categories", Self::MAX_DATA_CATEGORIES),
             ));
         }
-        let high_risk = matches!(
-            self.risk_class,
-            RiskClass::HighRiskAnnexIII | RiskClass::HighRiskAnnexI
-        );
-        if high_risk && self.human_oversight_point.is_none() {
+        if self.risk_class.is_high_risk() && self.human_oversight_point.is_none() {
             return Err(ValidationError::new(
                 "human_oversight_point",
                 "is required for a high-risk system (EU AI Act Art. 14): say where a person can intervene",
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_flow_asks_for_oversight_for_exactly_the_high_risk_classes() {
+        let named: Vec<&str> = RiskClass::ALL
+            .iter()
+            .filter(|c| c.is_high_risk())
+            .map(|c| c.as_str())
+            .collect();
+        assert_eq!(named, crate::flow::keys::values::HIGH_RISK_CLASSES);
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::deadlines::{ReportingDeadline, reporting_deadlines};
+use crate::ai_act::{OrganisationRole, ReportingDeadline, SeriousCriterion, reporting_deadlines};
 use crate::text::{Label, Narrative, Title};
 use crate::{Actor, Reference, Timestamp, ValidationError, choice_enum};
 
@@ -36,35 +36,6 @@ choice_enum!(
         Environment => ("environment", "Environment"),
         CriticalInfrastructure => ("critical_infrastructure", "Critical infrastructure"),
         Other => ("other", "Other"),
-    }
-);
-
-choice_enum!(
-    /// The serious-incident test of EU AI Act Art. 3(49), plus the Art. 73(3) "widespread
-    /// infringement" case, which shortens the clock.
-    SeriousCriterion, field = "serious" {
-        /// Art. 3(49)(a), death: Art. 73(4) applies.
-        Death => ("death", "Death of a person"),
-        /// Art. 3(49)(a), serious harm to a person's health.
-        SeriousHealthHarm => ("serious_health_harm", "Serious harm to a person's health"),
-        /// Art. 3(49)(b).
-        CriticalInfrastructure => ("critical_infrastructure", "Serious and irreversible disruption of critical infrastructure"),
-        /// Art. 3(49)(c).
-        FundamentalRights => ("fundamental_rights", "Infringement of obligations protecting fundamental rights"),
-        /// Art. 3(61) with Art. 73(3).
-        WidespreadInfringement => ("widespread_infringement", "Widespread infringement"),
-        /// Art. 3(49)(d).
-        PropertyOrEnvironment => ("property_or_environment", "Serious harm to property or the environment"),
-        NotSerious => ("not_serious", "None of these: not a serious incident"),
-    }
-);
-
-choice_enum!(
-    /// The organisation's role towards the AI system (EU AI Act Art. 3(3) and 3(4)).
-    OrganisationRole, field = "organisation_role" {
-        Provider => ("provider", "Provider"),
-        Deployer => ("deployer", "Deployer"),
-        Both => ("both", "Provider and deployer"),
     }
 );
 

@@ -181,17 +181,48 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
+/// New values of a record's fields, by field name. Applying checks that each field exists, may
+/// change, and that the record stays valid; nothing is written otherwise.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FieldChanges(Map<String, Value>);
+
+impl FieldChanges {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `field` to `value` (as the record stores it).
+    #[must_use]
+    pub fn set(mut self, field: &str, value: impl serde::Serialize) -> Self {
+        // Domain values are plain data with string keys: serialising cannot fail.
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        self.0.insert(field.to_owned(), value);
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// An answer to an attestation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttestationAnswer {
+    Attested,
+    Declined { reason: Narrative },
+}
+
 /// A change to make to a record; each becomes one ledger event.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
     /// A correction of what was recorded, with the reason (never an UPDATE of history).
     Amend {
         reason: Narrative,
-        changes: Map<String, Value>,
+        changes: FieldChanges,
     },
     /// A lifecycle step: the status (and any fields that go with it) and an optional note.
     Status {
-        changes: Map<String, Value>,
+        changes: FieldChanges,
         note: Option<Narrative>,
     },
     /// A timeline entry.
@@ -199,6 +230,43 @@ pub enum Change {
 }
 
 impl Change {
+    /// An incident moves to `status`, with an optional note for its timeline.
+    pub fn incident_status(status: incident::IncidentStatus, note: Option<Narrative>) -> Self {
+        Change::Status {
+            changes: FieldChanges::new().set(incident::IncidentStatus::FIELD, status),
+            note,
+        }
+    }
+
+    /// A concern moves to `status`, with an optional note for its timeline.
+    pub fn concern_status(status: concern::ConcernStatus, note: Option<Narrative>) -> Self {
+        Change::Status {
+            changes: FieldChanges::new().set(concern::ConcernStatus::FIELD, status),
+            note,
+        }
+    }
+
+    /// A person answers an attestation at `at`.
+    pub fn attestation_answered(answer: AttestationAnswer, at: Timestamp) -> Self {
+        use attestation::AttestationStatus;
+        let changes = match answer {
+            AttestationAnswer::Attested => {
+                FieldChanges::new().set(AttestationStatus::FIELD, AttestationStatus::Attested)
+            }
+            AttestationAnswer::Declined { reason } => FieldChanges::new()
+                .set(AttestationStatus::FIELD, AttestationStatus::Declined)
+                .set("declined_reason", reason),
+        };
+        Change::Status {
+            changes: changes.set("answered_at", at),
+            note: None,
+        }
+    }
+
+    pub fn note(note: Narrative) -> Self {
+        Change::Note { note }
+    }
+
     pub fn event_kind(&self) -> EventKind {
         match self {
             Change::Amend { .. } => EventKind::Amended,
@@ -207,10 +275,12 @@ impl Change {
         }
     }
 
+    /// The event's payload, as hashed: `{"reason", "changes"}`, `{"changes", "note"}` or
+    /// `{"note"}`.
     pub fn payload(&self) -> Value {
         match self {
-            Change::Amend { reason, changes } => json!({"reason": reason, "changes": changes}),
-            Change::Status { changes, note } => json!({"changes": changes, "note": note}),
+            Change::Amend { reason, changes } => json!({"reason": reason, "changes": changes.0}),
+            Change::Status { changes, note } => json!({"changes": changes.0, "note": note}),
             Change::Note { note } => json!({"note": note}),
         }
     }

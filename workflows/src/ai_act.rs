@@ -1,14 +1,45 @@
-//! EU AI Act reporting clocks for serious incidents (Art. 73, Art. 26(5)).
+//! The EU AI Act rules aimsbot applies to incidents: the organisation's role towards an AI
+//! system (Art. 3(3), 3(4)), the serious-incident criteria of Art. 3(49) (with the Art. 3(61)
+//! widespread infringement), and the reporting clocks that follow (Art. 73, Art. 26(5)).
 //!
 //! The rules are data: when the law moves (the 2026 Digital Omnibus moved other dates), a row
 //! changes, not the code. Clocks start at `aware_at` and count calendar days: the Act says
-//! "days", not working days, and there is no roll-over to a Monday.
+//! "days", not working days, and there is no roll-over to a Monday. Records use these types;
+//! nothing here depends on a record.
 
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-use crate::Timestamp;
-use crate::records::incident::{OrganisationRole, SeriousCriterion};
+use crate::{Timestamp, choice_enum};
+
+choice_enum!(
+    /// The organisation's role towards the AI system (EU AI Act Art. 3(3) and 3(4)).
+    OrganisationRole, field = "organisation_role" {
+        Provider => ("provider", "Provider"),
+        Deployer => ("deployer", "Deployer"),
+        Both => ("both", "Provider and deployer"),
+    }
+);
+
+choice_enum!(
+    /// The serious-incident test of EU AI Act Art. 3(49), plus the Art. 73(3) "widespread
+    /// infringement" case, which shortens the clock.
+    SeriousCriterion, field = "serious" {
+        /// Art. 3(49)(a), death: Art. 73(4) applies.
+        Death => ("death", "Death of a person"),
+        /// Art. 3(49)(a), serious harm to a person's health.
+        SeriousHealthHarm => ("serious_health_harm", "Serious harm to a person's health"),
+        /// Art. 3(49)(b).
+        CriticalInfrastructure => ("critical_infrastructure", "Serious and irreversible disruption of critical infrastructure"),
+        /// Art. 3(49)(c).
+        FundamentalRights => ("fundamental_rights", "Infringement of obligations protecting fundamental rights"),
+        /// Art. 3(61) with Art. 73(3).
+        WidespreadInfringement => ("widespread_infringement", "Widespread infringement"),
+        /// Art. 3(49)(d).
+        PropertyOrEnvironment => ("property_or_environment", "Serious harm to property or the environment"),
+        NotSerious => ("not_serious", "None of these: not a serious incident"),
+    }
+);
 
 /// Who must be told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

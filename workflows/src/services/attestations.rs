@@ -1,0 +1,230 @@
+//! Attestations (ISO/IEC 42001 7.2, 7.3; EU AI Act Art. 4): request them from everyone holding
+//! a chat role (a record and a direct message owed for each person), list what someone still
+//! has to answer, and record their answer once.
+
+use std::sync::Arc;
+
+use crate::access::Permission;
+use crate::flow::datetime;
+use crate::outbox::OwedMessage;
+use crate::ports::{NewRecord, RecordChange, RecordQuery};
+use crate::records::attestation::{Attestation, AttestationStatus, Statement};
+use crate::records::{AttestationAnswer, Change, Record};
+use crate::text::{Label, Narrative};
+use crate::{Actor, GuildId, RecordKind, Reference, StoredRecord, ValidationError};
+
+use super::{Caller, Deps, ServiceError};
+
+/// A request for everyone holding a chat role to attest a statement.
+#[derive(Debug, Clone)]
+pub struct AttestationRequest {
+    /// The chat platform's id of the role whose holders are asked.
+    pub role: String,
+    pub statement: String,
+    pub version: String,
+    /// When it is due, as typed (`2026-12-31`, `2026-12-31 17:00`).
+    pub due: Option<String>,
+}
+
+/// What a request created.
+#[derive(Debug, Clone)]
+pub struct Requested {
+    /// One attestation per person, in the order they were listed.
+    pub attestations: Vec<Reference>,
+    /// How many of them were created by this request (the rest by an earlier delivery of it).
+    pub created: usize,
+    /// A direct message to each person is queued (people can also use the pending list).
+    pub messages_queued: bool,
+}
+
+/// A person's answer, as given by a button or a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    Attest,
+    NotYet,
+    /// Declining needs a reason; `None` asks for it.
+    Decline { reason: Option<String> },
+}
+
+/// What came of an answer.
+#[derive(Debug, Clone)]
+pub enum Answered {
+    /// Recorded now.
+    Recorded {
+        reference: Reference,
+        status: AttestationStatus,
+    },
+    /// It had been answered before (another device, a double click): nothing changed.
+    AlreadyAnswered {
+        reference: Reference,
+        status: AttestationStatus,
+    },
+    /// "Not yet": it stays pending.
+    StillPending { reference: Reference },
+    /// Declining without a reason: ask for one.
+    NeedsReason { reference: Reference },
+}
+
+/// At most this many pending attestations are listed.
+const PENDING_LIMIT: u32 = 100;
+
+#[derive(Debug, Clone)]
+pub struct Attestations {
+    deps: Arc<Deps>,
+}
+
+impl Attestations {
+    pub(crate) fn new(deps: Arc<Deps>) -> Self {
+        Self { deps }
+    }
+
+    /// What the caller still has to attest, oldest first.
+    pub async fn pending(&self, caller: &Caller) -> Result<Vec<StoredRecord>, ServiceError> {
+        self.deps.tenant(&caller.guild)?;
+        caller.require(Permission::AnswerAttestation)?;
+        let mut records = self
+            .deps
+            .store
+            .records(&RecordQuery {
+                guild: Some(caller.guild.clone()),
+                kind: Some(RecordKind::Attestation),
+                status: Some(AttestationStatus::Pending.as_str()),
+                person: Some(caller.actor.clone()),
+                limit: PENDING_LIMIT,
+            })
+            .await?;
+        records.reverse();
+        Ok(records)
+    }
+
+    /// Asks everyone holding `request.role` to attest: one record each, with the direct
+    /// message that asks them owed in the same transaction. A replayed request creates
+    /// nothing new.
+    pub async fn request(
+        &self,
+        caller: &Caller,
+        request_id: &str,
+        request: AttestationRequest,
+    ) -> Result<Requested, ServiceError> {
+        let deps = &self.deps;
+        deps.tenant(&caller.guild)?;
+        caller.require(Permission::RequestAttestation)?;
+        let now = deps.clock.now();
+        let statement = Statement::new(
+            Narrative::for_field("statement", request.statement)?,
+            Label::for_field("version", request.version)?,
+        );
+        let due_at = request
+            .due
+            .map(|d| datetime::parse("due", &d, now, deps.policy.time_zone))
+            .transpose()?;
+        if due_at.is_some_and(|d| d <= now) {
+            return Err(ValidationError::new(
+                "due",
+                "the due date has already passed; give a date in the future",
+            )
+            .into());
+        }
+        let people = deps
+            .directory
+            .members_with_role(&caller.guild, &request.role)
+            .await?;
+        let mut requested = Requested {
+            attestations: Vec::with_capacity(people.len()),
+            created: 0,
+            messages_queued: !people.is_empty(),
+        };
+        for person in people {
+            let key = format!(
+                "attest-request:{request_id}:{}:{}",
+                person.platform.as_str(),
+                person.platform_user_id
+            );
+            let committed = deps
+                .store
+                .create(NewRecord {
+                    guild: caller.guild.clone(),
+                    actor: caller.actor.clone(),
+                    at: now,
+                    record: Record::Attestation(Attestation {
+                        person: person.clone(),
+                        campaign: None,
+                        statement: statement.clone(),
+                        status: AttestationStatus::Pending,
+                        requested_by: caller.actor.clone(),
+                        due_at,
+                        answered_at: None,
+                        declined_reason: None,
+                        expires_at: None,
+                    }),
+                    idempotency_key: Some(key),
+                    owed: vec![OwedMessage::AttestationRequest { person }],
+                })
+                .await?;
+            if !committed.replayed {
+                requested.created += 1;
+                deps.waker.wake();
+            }
+            requested.attestations.push(committed.record.reference);
+        }
+        Ok(requested)
+    }
+
+    /// Records `actor`'s answer to attestation `reference` of `guild`, once.
+    pub async fn answer(
+        &self,
+        guild: &GuildId,
+        actor: &Actor,
+        reference: Reference,
+        reply: Reply,
+    ) -> Result<Answered, ServiceError> {
+        let deps = &self.deps;
+        deps.tenant(guild)?;
+        let stored = deps.load(guild, reference).await?;
+        let Record::Attestation(attestation) = &stored.record else {
+            return Err(ServiceError::NotFound(reference));
+        };
+        if !attestation.person.same_person(actor) {
+            return Err(ServiceError::NotYours);
+        }
+        if attestation.status != AttestationStatus::Pending {
+            return Ok(Answered::AlreadyAnswered {
+                reference,
+                status: attestation.status,
+            });
+        }
+        let answer = match reply {
+            Reply::NotYet => return Ok(Answered::StillPending { reference }),
+            Reply::Attest => AttestationAnswer::Attested,
+            Reply::Decline { reason: None } => return Ok(Answered::NeedsReason { reference }),
+            Reply::Decline {
+                reason: Some(reason),
+            } => AttestationAnswer::Declined {
+                reason: Narrative::for_field("declined_reason", reason)?,
+            },
+        };
+        let committed = deps
+            .store
+            .change(RecordChange {
+                guild: guild.clone(),
+                reference,
+                actor: actor.clone(),
+                at: deps.clock.now(),
+                change: Change::attestation_answered(answer, deps.clock.now()),
+                // An attestation is answered once: a double click (or two devices) racing
+                // past the pending check gets the first answer back.
+                idempotency_key: Some(format!("attestation-answer:{guild}:{reference}")),
+                owed: Vec::new(),
+            })
+            .await?;
+        let status = match &committed.record.record {
+            Record::Attestation(answered) => answered.status,
+            _ => AttestationStatus::Pending,
+        };
+        Ok(if committed.replayed {
+            Answered::AlreadyAnswered { reference, status }
+        } else {
+            Answered::Recorded { reference, status }
+        })
+    }
+}

@@ -1,0 +1,194 @@
+//! The use cases every channel calls: Discord today, the scheduler, the HTTP API and a second
+//! chat platform next. Each takes who is asking and what they asked, applies the rules (who
+//! may see or change what, what a request creates, which messages are owed), reaches storage
+//! through the ports, and returns a typed result for the adapter to render. Nothing here
+//! knows how a result is shown.
+//!
+//! - [`prompts`]: start, continue and confirm guided prompts; reap expired ones.
+//! - [`incidents`], [`overrides`], [`attestations`], [`concerns`], [`ai_systems`]: the record
+//!   kinds people work with.
+//! - [`delivery`]: the outbox's jobs, claimed, retried and listed.
+
+pub mod ai_systems;
+pub mod attestations;
+pub mod concerns;
+pub mod delivery;
+pub mod incidents;
+pub mod overrides;
+pub mod prompts;
+
+use std::sync::Arc;
+
+use crate::access::{Permission, Refusal, Roles};
+use crate::flow::Problem;
+use crate::keyed::KeyedHasher;
+use crate::ledger::LedgerEvent;
+use crate::outbox::RetryPolicy;
+use crate::ports::{Directory, DirectoryError, Outbox, OutboxWaker, SessionStore, Store, StoreError};
+use crate::tenancy::{Tenant, Tenants};
+use crate::{Actor, Clock, GuildId, Reference, StoredRecord, ValidationError};
+
+/// The rules that come from configuration.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// How long a guided prompt stays open.
+    pub session_ttl: chrono::Duration,
+    /// Interprets typed times without an offset.
+    pub time_zone: chrono_tz::Tz,
+    /// Refuse AI systems that are not in the inventory.
+    pub require_registered_ai_system: bool,
+    pub retry: RetryPolicy,
+}
+
+/// What the use cases reach the world through.
+#[derive(Debug)]
+pub struct Deps {
+    pub store: Arc<dyn Store>,
+    pub sessions: Arc<dyn SessionStore>,
+    pub outbox: Arc<dyn Outbox>,
+    pub directory: Arc<dyn Directory>,
+    pub waker: Arc<dyn OutboxWaker>,
+    pub clock: Arc<dyn Clock>,
+    pub tenants: Tenants,
+    pub policy: Policy,
+    /// Keyed hashes for anonymous drafts (the secret lives outside the database).
+    pub keyed: KeyedHasher,
+}
+
+/// Every use case, sharing one set of dependencies.
+#[derive(Debug, Clone)]
+pub struct Services {
+    pub prompts: prompts::Prompts,
+    pub incidents: incidents::Incidents,
+    pub overrides: overrides::Overrides,
+    pub attestations: attestations::Attestations,
+    pub concerns: concerns::Concerns,
+    pub ai_systems: ai_systems::AiSystems,
+    pub delivery: delivery::Delivery,
+    deps: Arc<Deps>,
+}
+
+impl Services {
+    pub fn new(deps: Deps) -> Self {
+        let deps = Arc::new(deps);
+        Self {
+            prompts: prompts::Prompts::new(deps.clone()),
+            incidents: incidents::Incidents::new(deps.clone()),
+            overrides: overrides::Overrides::new(deps.clone()),
+            attestations: attestations::Attestations::new(deps.clone()),
+            concerns: concerns::Concerns::new(deps.clone()),
+            ai_systems: ai_systems::AiSystems::new(deps.clone()),
+            delivery: delivery::Delivery::new(deps.clone()),
+            deps,
+        }
+    }
+
+    /// The served guilds.
+    pub fn tenants(&self) -> &Tenants {
+        &self.deps.tenants
+    }
+
+    /// Whether storage answers, for readiness checks.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.deps.store.ping().await
+    }
+}
+
+/// Who is asking, and where: a guild (tenant), a person, and the aimsbot roles their chat
+/// roles grant there.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub guild: GuildId,
+    pub actor: Actor,
+    pub roles: Roles,
+}
+
+impl Caller {
+    pub fn require(&self, permission: Permission) -> Result<(), ServiceError> {
+        Ok(self.roles.require(permission)?)
+    }
+}
+
+/// Why a use case did not do what was asked. Adapters render each variant in their own words;
+/// `Display` is for logs.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The guild is not one aimsbot is configured to serve: nothing was read or written.
+    #[error("guild {0} is not served")]
+    NotServed(GuildId),
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// What was asked for does not exist in this guild (or is not visible to the caller).
+    #[error("{0} not found")]
+    NotFound(Reference),
+    /// No concern has the follow-up handle given.
+    #[error("unknown follow-up handle")]
+    UnknownHandle,
+    /// A value was refused; nothing was written.
+    #[error("invalid: {0}")]
+    Invalid(#[from] ValidationError),
+    /// Several answers were refused; nothing was written.
+    #[error("invalid answers: {0:?}")]
+    Problems(Vec<Problem>),
+    /// A prompt or attestation that belongs to someone else.
+    #[error("belongs to someone else")]
+    NotYours,
+    /// The member directory could not answer.
+    #[error(transparent)]
+    Directory(#[from] DirectoryError),
+    /// Storage failed: nothing was recorded by this request (the detail is for logs).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ServiceError {
+    /// Failures that are not the caller's doing, to be logged.
+    pub fn is_internal(&self) -> bool {
+        matches!(
+            self,
+            ServiceError::Directory(_)
+                | ServiceError::Store(StoreError::Backend(_) | StoreError::Incompatible(_))
+        )
+    }
+}
+
+/// A record with its timeline, oldest event first.
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    pub record: StoredRecord,
+    pub events: Vec<LedgerEvent>,
+}
+
+impl Deps {
+    /// The tenant, or a refusal when the guild is not served.
+    pub(crate) fn tenant(&self, guild: &GuildId) -> Result<&Tenant, ServiceError> {
+        self.tenants
+            .get(guild)
+            .ok_or_else(|| ServiceError::NotServed(guild.clone()))
+    }
+
+    /// A record of the guild, or `NotFound`.
+    pub(crate) async fn load(
+        &self,
+        guild: &GuildId,
+        reference: Reference,
+    ) -> Result<StoredRecord, ServiceError> {
+        self.store
+            .record(guild, &reference)
+            .await?
+            .ok_or(ServiceError::NotFound(reference))
+    }
+
+    pub(crate) async fn timeline(&self, record: StoredRecord) -> Result<Timeline, ServiceError> {
+        let events = self
+            .store
+            .record_events(&record.guild, &record.reference)
+            .await?;
+        Ok(Timeline { record, events })
+    }
+}
+
+/// The idempotency key of a write made in answer to one request (a chat interaction).
+pub(crate) fn request_key(request_id: &str) -> String {
+    format!("interaction:{request_id}")
+}
