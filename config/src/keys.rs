@@ -1,6 +1,8 @@
 //! The key table: every configuration key, what it accepts, how a value is checked and
 //! stored into [`Settings`], and how it is printed back. It is the single list of keys: the
-//! validator, the effective-config printer and the example-file test all walk it.
+//! validator, the effective-config printer and the example-file test all walk it. The fixed
+//! sections are [`SECTIONS`]; the per-guild `[guilds.<id>]` tables, whose names are not known
+//! in advance, have their own list, [`GUILD_KEYS`].
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -11,25 +13,26 @@ use secrecy::SecretString;
 use url::Url;
 
 use crate::database_url::{DatabaseUrl, REDACTED};
-use crate::settings::{LogFormat, Settings, SqliteSynchronous};
+use crate::settings::{GuildSettings, LogFormat, Settings, SqliteSynchronous};
 
 /// A `[section]` of the config file.
 pub(crate) struct Section {
     pub name: &'static str,
-    pub keys: &'static [KeySpec],
+    pub keys: &'static [KeySpec<Settings>],
 }
 
-/// One key of a section.
-pub(crate) struct KeySpec {
+/// One key of a table, stored into a `T`: [`Settings`] for the fixed sections,
+/// [`GuildSettings`] for a `[guilds.<id>]` table.
+pub(crate) struct KeySpec<T: 'static> {
     pub key: &'static str,
     /// What is accepted, phrased to follow "expected".
     pub expected: &'static str,
     /// Secret values are never echoed in problems.
     pub secret: bool,
     /// Checks a value and stores it into the settings being built.
-    pub apply: fn(&Value, &mut Settings) -> Result<(), Bad>,
+    pub apply: fn(&Value, &mut T) -> Result<(), Bad>,
     /// The current value as a TOML value, optionally followed by a `# comment`.
-    pub render: fn(&Settings) -> String,
+    pub render: fn(&T) -> String,
 }
 
 /// Why a value was rejected; the validator adds the key's `expected` text.
@@ -41,26 +44,64 @@ pub(crate) enum Bad {
     Invalid(String),
 }
 
-impl Section {
-    pub fn key_names(&self) -> String {
-        self.keys
-            .iter()
-            .map(|k| k.key)
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
+/// The keys of a table, comma-separated, for "the keys of [x] are: ..." messages.
+pub(crate) fn key_names<T>(keys: &[KeySpec<T>]) -> String {
+    keys.iter().map(|k| k.key).collect::<Vec<_>>().join(", ")
 }
 
 pub(crate) fn find_section(name: &str) -> Option<&'static Section> {
     SECTIONS.iter().find(|s| s.name == name)
 }
 
+/// The top-level table holding one `[guilds.<id>]` table per configured guild.
+pub(crate) const GUILDS: &str = "guilds";
+
+/// Every top-level name, for did-you-mean suggestions.
+pub(crate) fn top_level_names() -> Vec<&'static str> {
+    SECTIONS
+        .iter()
+        .map(|s| s.name)
+        .chain(std::iter::once(GUILDS))
+        .collect()
+}
+
 pub(crate) fn section_names() -> String {
     SECTIONS
         .iter()
         .map(|s| format!("[{}]", s.name))
+        .chain(std::iter::once(format!("[{GUILDS}.<id>]")))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// What a `[guilds.<id>]` table name must be, phrased to follow "expected".
+pub(crate) const GUILD_ID_EXPECTED: &str =
+    "the server (guild) id as a positive decimal integer, such as [guilds.123456789012345678]";
+
+/// The guild id a `[guilds.<id>]` table is named with. Only the plain decimal spelling is
+/// accepted, so that two spellings such as `7` and `007` cannot name the same guild.
+pub(crate) fn guild_table_id(name: &str) -> Option<u64> {
+    if name.is_empty() || name.starts_with('0') || !name.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    name.parse().ok()
+}
+
+/// The key of one aimsbot role's Discord role ids, for any settings type with a `roles`
+/// field: `[roles]` and `[guilds.<id>]` share the keys, checks and rendering.
+macro_rules! role_key {
+    ($role:ident) => {
+        KeySpec {
+            key: stringify!($role),
+            expected: ROLE_IDS,
+            secret: false,
+            apply: |v, t| {
+                t.roles.$role = snowflakes(v)?;
+                Ok(())
+            },
+            render: |t| render_snowflakes(&t.roles.$role),
+        }
+    };
 }
 
 pub(crate) static SECTIONS: &[Section] = &[
@@ -199,8 +240,9 @@ pub(crate) static SECTIONS: &[Section] = &[
             },
             KeySpec {
                 key: "guild_ids",
-                expected: "a list of Discord guild ids (snowflakes), such as \
-                           [\"123456789012345678\"]; [] registers commands globally",
+                expected: "a list of the ids of the Discord servers (guilds) aimsbot serves and \
+                           registers its commands in, as snowflakes, such as \
+                           [\"123456789012345678\"]",
                 secret: false,
                 apply: |v, s| {
                     s.discord.guild_ids = snowflakes(v)?;
@@ -210,8 +252,7 @@ pub(crate) static SECTIONS: &[Section] = &[
             },
             KeySpec {
                 key: "compliance_channel_id",
-                expected: "a Discord channel id (a positive integer or a string of digits), \
-                           or \"\" for none",
+                expected: CHANNEL_ID,
                 secret: false,
                 apply: |v, s| {
                     s.discord.compliance_channel_id = optional_snowflake(v)?;
@@ -292,46 +333,10 @@ pub(crate) static SECTIONS: &[Section] = &[
     Section {
         name: "roles",
         keys: &[
-            KeySpec {
-                key: "member",
-                expected: ROLE_IDS,
-                secret: false,
-                apply: |v, s| {
-                    s.roles.member = snowflakes(v)?;
-                    Ok(())
-                },
-                render: |s| render_snowflakes(&s.roles.member),
-            },
-            KeySpec {
-                key: "owner",
-                expected: ROLE_IDS,
-                secret: false,
-                apply: |v, s| {
-                    s.roles.owner = snowflakes(v)?;
-                    Ok(())
-                },
-                render: |s| render_snowflakes(&s.roles.owner),
-            },
-            KeySpec {
-                key: "compliance",
-                expected: ROLE_IDS,
-                secret: false,
-                apply: |v, s| {
-                    s.roles.compliance = snowflakes(v)?;
-                    Ok(())
-                },
-                render: |s| render_snowflakes(&s.roles.compliance),
-            },
-            KeySpec {
-                key: "auditor",
-                expected: ROLE_IDS,
-                secret: false,
-                apply: |v, s| {
-                    s.roles.auditor = snowflakes(v)?;
-                    Ok(())
-                },
-                render: |s| render_snowflakes(&s.roles.auditor),
-            },
+            role_key!(member),
+            role_key!(owner),
+            role_key!(compliance),
+            role_key!(auditor),
         ],
     },
     Section {
@@ -367,10 +372,82 @@ pub(crate) static SECTIONS: &[Section] = &[
             },
         ],
     },
+    Section {
+        name: "security",
+        keys: &[
+            KeySpec {
+                key: "secret_file",
+                expected: "the path of the file holding the server secret (created on first \
+                           run), such as \"aimsbot.secret\"",
+                secret: false,
+                apply: |v, s| {
+                    let path = string(v)?.trim();
+                    if path.is_empty() {
+                        return Err(Bad::Invalid("the path is empty".to_owned()));
+                    }
+                    s.security.secret_file = PathBuf::from(path);
+                    Ok(())
+                },
+                render: |s| {
+                    let path = toml_string(&s.security.secret_file.display().to_string());
+                    if s.security.secret.is_some() {
+                        format!("{path}  # not used: security.secret is set")
+                    } else {
+                        path
+                    }
+                },
+            },
+            KeySpec {
+                key: "secret",
+                expected: "a secret of at least 32 characters, or \"\" to use secret_file",
+                secret: true,
+                apply: |v, s| {
+                    let secret = string(v)?.trim();
+                    // A keyed hash of a guessable input is only as strong as its key. Only
+                    // the length is reported, never the value.
+                    if !secret.is_empty() && secret.chars().count() < MIN_SECRET_CHARS {
+                        return Err(Bad::Invalid(format!(
+                            "the secret is shorter than {MIN_SECRET_CHARS} characters"
+                        )));
+                    }
+                    s.security.secret = (!secret.is_empty()).then(|| SecretString::from(secret));
+                    Ok(())
+                },
+                render: |s| match s.security.secret {
+                    Some(_) => format!("{}  # set", toml_string(REDACTED)),
+                    None => "\"\"  # not set: the secret is kept in secret_file".to_owned(),
+                },
+            },
+        ],
+    },
 ];
+
+/// The keys of a `[guilds.<id>]` table: the per-guild counterparts of
+/// `discord.compliance_channel_id` and `[roles]`.
+pub(crate) static GUILD_KEYS: &[KeySpec<GuildSettings>] = &[
+    KeySpec {
+        key: "compliance_channel_id",
+        expected: CHANNEL_ID,
+        secret: false,
+        apply: |v, g| {
+            g.compliance_channel_id = optional_snowflake(v)?;
+            Ok(())
+        },
+        render: |g| render_optional_snowflake(g.compliance_channel_id),
+    },
+    role_key!(member),
+    role_key!(owner),
+    role_key!(compliance),
+    role_key!(auditor),
+];
+
+const CHANNEL_ID: &str = "a Discord channel id (a positive integer or a string of digits), \
+                          or \"\" for none";
 
 const ROLE_IDS: &str = "a list of Discord role ids (snowflakes), such as \
                         [\"123456789012345678\"]";
+
+const MIN_SECRET_CHARS: usize = 32;
 
 fn string(value: &Value) -> Result<&str, Bad> {
     value.as_str().ok_or(Bad::Type)
@@ -607,6 +684,19 @@ impl Settings {
                 out.push_str(&format!("{} = {}\n", key.key, (key.render)(self)));
             }
         }
+        // Only the tables that were configured: a guild listed in `discord.guild_ids` alone
+        // takes the top-level values printed above, and printing a table for it would pin
+        // them to that guild when the output is loaded back.
+        let tables = self
+            .guilds
+            .iter()
+            .filter(|guild| self.guild_tables.contains(&guild.id));
+        for guild in tables {
+            out.push_str(&format!("\n[{GUILDS}.{}]\n", guild.id));
+            for key in GUILD_KEYS {
+                out.push_str(&format!("{} = {}\n", key.key, (key.render)(guild)));
+            }
+        }
         out
     }
 }
@@ -665,6 +755,31 @@ mod tests {
                 assert_eq!(path, path.to_ascii_lowercase());
                 assert!(seen.insert(path.clone()), "duplicate key {path}");
             }
+        }
+        let guild_keys: std::collections::BTreeSet<_> = GUILD_KEYS.iter().map(|k| k.key).collect();
+        assert_eq!(guild_keys.len(), GUILD_KEYS.len());
+        assert!(guild_keys.iter().all(|k| *k == k.to_ascii_lowercase()));
+        assert!(find_section(GUILDS).is_none());
+    }
+
+    #[test]
+    fn guild_tables_are_named_by_plain_decimal_ids() {
+        assert_eq!(
+            guild_table_id("123456789012345678"),
+            Some(123456789012345678)
+        );
+        assert_eq!(guild_table_id("7"), Some(7));
+        for bad in [
+            "",
+            "0",
+            "007",
+            "-1",
+            "+1",
+            "12a",
+            " 1",
+            "18446744073709551616",
+        ] {
+            assert_eq!(guild_table_id(bad), None, "{bad:?}");
         }
     }
 }

@@ -1,6 +1,7 @@
 //! aimsbot's typed settings: a TOML file overlaid by `AIMSBOT_<SECTION>__<KEY>` environment
-//! variables, validated so that every problem is reported at once with the key, where the
-//! value came from and what is accepted. Secrets never appear in `Debug` or printed config.
+//! variables (`AIMSBOT_GUILDS__<ID>__<KEY>` for a per-guild table), validated so that every
+//! problem is reported at once with the key, where the value came from and what is accepted.
+//! Secrets never appear in `Debug` or printed config.
 
 mod database_url;
 mod errors;
@@ -8,21 +9,21 @@ mod keys;
 mod settings;
 mod sources;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use figment::value::{Dict, Value};
+use figment::value::{Dict, Tag, Value};
 use figment::{Figment, Profile, Provider};
 use secrecy::SecretString;
 
 pub use database_url::{Backend, DatabaseUrl, DatabaseUrlError};
 pub use errors::{ConfigErrors, Problem};
 pub use settings::{
-    DatabaseSettings, DiscordSettings, LogFormat, LogSettings, RoleSettings, SchedulerSettings,
-    Settings, SqliteSynchronous, WebSettings,
+    DatabaseSettings, DiscordSettings, GuildSettings, LogFormat, LogSettings, RoleSettings,
+    SchedulerSettings, SecuritySettings, Settings, SqliteSynchronous, WebSettings,
 };
 
-use keys::{Bad, Section};
+use keys::{Bad, KeySpec};
 
 /// Prefix of configuration environment variables; only `AIMSBOT_<SECTION>__<KEY>` names
 /// are configuration.
@@ -126,27 +127,36 @@ fn validate(figment: &Figment, problems: &mut Vec<Problem>) -> Settings {
             return settings;
         }
     };
-    let mut origins: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut origins: Origins = BTreeMap::new();
+    let mut guild_tables = BTreeMap::new();
     for (section_name, section_value) in &root {
+        if section_name == keys::GUILDS {
+            check_guilds(
+                figment,
+                section_value,
+                &mut guild_tables,
+                &mut origins,
+                problems,
+            );
+            continue;
+        }
         let Some(section) = keys::find_section(section_name) else {
             problems.push(unknown_section(figment, section_name, section_value));
             continue;
         };
-        let Some(entries) = section_value.as_dict() else {
-            problems.push(Problem {
-                key: section_name.clone(),
-                origin: sources::origin_of(figment, section_value.tag(), &[section_name]),
-                message: format!(
-                    "expected a table [{section_name}] with the keys {}, got {}",
-                    section.key_names(),
-                    keys::describe(section_value, false)
-                ),
-            });
+        let Some(entries) = table(
+            figment,
+            &[section_name],
+            section.keys,
+            section_value,
+            problems,
+        ) else {
             continue;
         };
-        check_section(
+        check_table(
             figment,
-            section,
+            &[section_name],
+            section.keys,
             entries,
             &mut settings,
             &mut origins,
@@ -154,35 +164,68 @@ fn validate(figment: &Figment, problems: &mut Vec<Problem>) -> Settings {
         );
     }
     resolve_token_file(&mut settings, &origins, problems);
+    resolve_guilds(&mut settings, guild_tables);
+    check_served_guilds(&settings, &origins, problems);
     settings
 }
 
-fn check_section(
+/// Where each key's value came from, by dotted path, for problems found after the walk.
+type Origins = BTreeMap<String, Option<String>>;
+
+/// The entries of the table at `path`, or a problem saying a table was expected.
+fn table<'a, T>(
     figment: &Figment,
-    section: &Section,
+    path: &[&str],
+    keys: &[KeySpec<T>],
+    value: &'a Value,
+    problems: &mut Vec<Problem>,
+) -> Option<&'a Dict> {
+    if let Some(entries) = value.as_dict() {
+        return Some(entries);
+    }
+    let name = path.join(".");
+    problems.push(Problem {
+        key: name.clone(),
+        origin: sources::origin_of(figment, value.tag(), path),
+        message: format!(
+            "expected a table [{name}] with the keys {}, got {}",
+            keys::key_names(keys),
+            keys::describe(value, false)
+        ),
+    });
+    None
+}
+
+/// Checks the entries of the table at `path` (such as `["web"]` or `["guilds", "123"]`)
+/// against its keys, storing good values into `target`.
+fn check_table<T>(
+    figment: &Figment,
+    path: &[&str],
+    keys: &[KeySpec<T>],
     entries: &Dict,
-    settings: &mut Settings,
-    origins: &mut BTreeMap<String, Option<String>>,
+    target: &mut T,
+    origins: &mut Origins,
     problems: &mut Vec<Problem>,
 ) {
+    let table = path.join(".");
     for (key, value) in entries {
-        let path = format!("{}.{key}", section.name);
-        let origin = sources::origin_of(figment, value.tag(), &[section.name, key]);
-        let Some(spec) = section.keys.iter().find(|spec| spec.key == key) else {
-            let names: Vec<&str> = section.keys.iter().map(|spec| spec.key).collect();
+        let key_path = format!("{table}.{key}");
+        let value_path: Vec<&str> = path.iter().copied().chain([key.as_str()]).collect();
+        let origin = sources::origin_of(figment, value.tag(), &value_path);
+        let Some(spec) = keys.iter().find(|spec| spec.key == key) else {
+            let names: Vec<&str> = keys.iter().map(|spec| spec.key).collect();
             problems.push(Problem {
-                key: path,
+                key: key_path,
                 origin,
                 message: format!(
-                    "unknown key{}; the keys of [{}] are: {}",
+                    "unknown key{}; the keys of [{table}] are: {}",
                     suggestion(key, &names),
-                    section.name,
-                    section.key_names()
+                    keys::key_names(keys)
                 ),
             });
             continue;
         };
-        if let Err(bad) = (spec.apply)(value, settings) {
+        if let Err(bad) = (spec.apply)(value, target) {
             let message = match bad {
                 Bad::Type => format!(
                     "expected {}, got {}",
@@ -192,18 +235,135 @@ fn check_section(
                 Bad::Invalid(why) => format!("{why}; expected {}", spec.expected),
             };
             problems.push(Problem {
-                key: path.clone(),
+                key: key_path.clone(),
                 origin: origin.clone(),
                 message,
             });
         }
-        origins.insert(path, origin);
+        origins.insert(key_path, origin);
     }
 }
 
-fn unknown_section(figment: &Figment, name: &str, value: &Value) -> Problem {
-    // Point at a concrete value so an environment variable is named in full.
-    let mut path = vec![name.to_owned()];
+/// Checks the `[guilds.<id>]` tables, collecting each well-named one by id.
+fn check_guilds(
+    figment: &Figment,
+    value: &Value,
+    tables: &mut BTreeMap<u64, GuildSettings>,
+    origins: &mut Origins,
+    problems: &mut Vec<Problem>,
+) {
+    let Some(guilds) = value.as_dict() else {
+        let (path, tag) = first_leaf(&[keys::GUILDS], value);
+        let path: Vec<&str> = path.iter().map(String::as_str).collect();
+        problems.push(Problem {
+            key: keys::GUILDS.to_owned(),
+            origin: sources::origin_of(figment, tag, &path),
+            message: format!(
+                "expected one table [{}.<id>] per Discord server, with {}, got {}",
+                keys::GUILDS,
+                keys::GUILD_ID_EXPECTED,
+                keys::describe(value, false)
+            ),
+        });
+        return;
+    };
+    for (name, guild_value) in guilds {
+        let path = [keys::GUILDS, name.as_str()];
+        let id = keys::guild_table_id(name);
+        if id.is_none() {
+            let (leaf_path, tag) = first_leaf(&path, guild_value);
+            let leaf_path: Vec<&str> = leaf_path.iter().map(String::as_str).collect();
+            problems.push(Problem {
+                key: path.join("."),
+                origin: sources::origin_of(figment, tag, &leaf_path),
+                message: format!(
+                    "`{name}` is not a Discord server id; expected {}",
+                    keys::GUILD_ID_EXPECTED
+                ),
+            });
+        }
+        let Some(entries) = table(figment, &path, keys::GUILD_KEYS, guild_value, problems) else {
+            continue;
+        };
+        // A badly named table's keys are still checked, so that its other problems are
+        // reported in the same run.
+        let mut guild = GuildSettings::empty(id.unwrap_or_default());
+        check_table(
+            figment,
+            &path,
+            keys::GUILD_KEYS,
+            entries,
+            &mut guild,
+            origins,
+            problems,
+        );
+        if let Some(id) = id {
+            tables.insert(id, guild);
+        }
+    }
+}
+
+/// The served guilds: each configured table as given, then each listed guild without a table
+/// with the top-level channel and roles.
+fn resolve_guilds(settings: &mut Settings, tables: BTreeMap<u64, GuildSettings>) {
+    settings.guild_tables = tables.keys().copied().collect();
+    let mut guilds = tables;
+    for &id in &settings.discord.guild_ids {
+        guilds.entry(id).or_insert_with(|| GuildSettings {
+            id,
+            compliance_channel_id: settings.discord.compliance_channel_id,
+            roles: settings.roles.clone(),
+        });
+    }
+    settings.guilds = guilds.into_values().collect();
+}
+
+/// The rules that span keys: a bot must serve at least one guild, and the top-level
+/// compliance channel can serve only one.
+fn check_served_guilds(settings: &Settings, origins: &Origins, problems: &mut Vec<Problem>) {
+    let origin = |key: &str| origins.get(key).cloned().flatten();
+    let discord_configured =
+        settings.discord.token.is_some() || settings.discord.token_file.is_some();
+    if discord_configured && settings.guilds.is_empty() {
+        problems.push(Problem {
+            key: "discord.guild_ids".to_owned(),
+            origin: origin("discord.guild_ids"),
+            message: "no Discord server is listed, but discord.token or discord.token_file is \
+                      set: aimsbot serves only the servers listed here (or given a \
+                      [guilds.<id>] table); add the server's id (with developer mode on, \
+                      right-click the server → Copy Server ID)"
+                .to_owned(),
+        });
+    }
+    let top_level: Vec<String> = settings
+        .discord
+        .guild_ids
+        .iter()
+        .filter(|id| !settings.guild_tables.contains(id))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(u64::to_string)
+        .collect();
+    if settings.discord.compliance_channel_id.is_some() && top_level.len() >= 2 {
+        problems.push(Problem {
+            key: "discord.compliance_channel_id".to_owned(),
+            origin: origin("discord.compliance_channel_id"),
+            message: format!(
+                "a channel belongs to one server, but {} servers without a [guilds.<id>] table \
+                 take this top-level setting ({}); set compliance_channel_id per guild in \
+                 [guilds.<id>] instead",
+                top_level.len(),
+                top_level.join(", ")
+            ),
+        });
+    }
+}
+
+/// The path and tag of the first value nested in `value` (itself when it is not a table),
+/// which sits at `path`, so that a problem about a whole table can name the environment
+/// variable that created it.
+fn first_leaf(path: &[&str], value: &Value) -> (Vec<String>, Tag) {
+    let mut path: Vec<String> = path.iter().map(|&segment| segment.to_owned()).collect();
     let mut tag = value.tag();
     let mut current = value;
     while let Some((key, inner)) = current.as_dict().and_then(|d| d.iter().next()) {
@@ -211,8 +371,14 @@ fn unknown_section(figment: &Figment, name: &str, value: &Value) -> Problem {
         tag = inner.tag();
         current = inner;
     }
+    (path, tag)
+}
+
+fn unknown_section(figment: &Figment, name: &str, value: &Value) -> Problem {
+    // Point at a concrete value so an environment variable is named in full.
+    let (path, tag) = first_leaf(&[name], value);
     let path: Vec<&str> = path.iter().map(String::as_str).collect();
-    let names: Vec<&str> = keys::SECTIONS.iter().map(|s| s.name).collect();
+    let names = keys::top_level_names();
     let what = if value.as_dict().is_some() {
         format!("unknown section [{name}]")
     } else {
@@ -231,11 +397,7 @@ fn unknown_section(figment: &Figment, name: &str, value: &Value) -> Problem {
 
 /// Reads the token from `discord.token_file`, done after the walk because it depends on
 /// `discord.token` not being set as well.
-fn resolve_token_file(
-    settings: &mut Settings,
-    origins: &BTreeMap<String, Option<String>>,
-    problems: &mut Vec<Problem>,
-) {
+fn resolve_token_file(settings: &mut Settings, origins: &Origins, problems: &mut Vec<Problem>) {
     let Some(path) = settings.discord.token_file.clone() else {
         return;
     };

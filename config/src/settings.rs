@@ -1,5 +1,6 @@
 //! The typed settings the rest of aimsbot reads, with their defaults.
 
+use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -19,6 +20,46 @@ pub struct Settings {
     pub scheduler: SchedulerSettings,
     pub roles: RoleSettings,
     pub log: LogSettings,
+    pub security: SecuritySettings,
+    /// The Discord servers (guilds) aimsbot serves, sorted by id: those in
+    /// `discord.guild_ids` and those with a `[guilds.<id>]` table, each with its resolved
+    /// channel and roles. Filled in by loading; empty in [`Settings::default`].
+    pub guilds: Vec<GuildSettings>,
+    /// The ids that have their own `[guilds.<id>]` table, as opposed to taking the top-level
+    /// `discord.compliance_channel_id` and `[roles]`; kept so the effective config prints
+    /// exactly the tables that were configured.
+    pub guild_tables: BTreeSet<u64>,
+}
+
+impl Settings {
+    /// The settings of a served guild; `None` for a guild aimsbot does not serve.
+    pub fn guild(&self, id: u64) -> Option<&GuildSettings> {
+        self.guilds.iter().find(|guild| guild.id == id)
+    }
+}
+
+/// One served Discord server (guild): from its own `[guilds.<id>]` table when it has one,
+/// otherwise from the top-level `discord.compliance_channel_id` and `[roles]`. The two are
+/// never mixed, because channel and role ids belong to a single server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuildSettings {
+    pub id: u64,
+    /// Channel for serious-incident notices and escalations in this guild.
+    pub compliance_channel_id: Option<u64>,
+    /// Discord role ids in this guild granting each aimsbot role.
+    pub roles: RoleSettings,
+}
+
+impl GuildSettings {
+    /// A guild with no channel and no roles: what a `[guilds.<id>]` table starts from, so
+    /// that a key missing there means none rather than the top-level value.
+    pub(crate) fn empty(id: u64) -> Self {
+        Self {
+            id,
+            compliance_channel_id: None,
+            roles: RoleSettings::default(),
+        }
+    }
 }
 
 /// `[database]`: where evidence is stored and how the connection pool behaves.
@@ -77,9 +118,11 @@ pub struct DiscordSettings {
     pub token_file: Option<PathBuf>,
     pub api_base_url: Url,
     pub application_id: Option<u64>,
-    /// Guilds to register commands in; empty means register globally.
+    /// The guilds listed in `discord.guild_ids`, as configured. [`Settings::guilds`] is the
+    /// full list of served guilds: these plus those with a `[guilds.<id>]` table.
     pub guild_ids: Vec<u64>,
-    /// Channel for serious-incident notices and escalations.
+    /// Channel for serious-incident notices and escalations, for the guilds in `guild_ids`
+    /// without a `[guilds.<id>]` table; [`Settings::guilds`] has each guild's resolved value.
     pub compliance_channel_id: Option<u64>,
     /// Refuse incident reports and overrides naming an AI system that is not in the
     /// inventory (otherwise the typed name is kept and marked unregistered).
@@ -138,8 +181,9 @@ impl Default for SchedulerSettings {
     }
 }
 
-/// `[roles]`: Discord role ids granting each aimsbot role.
-#[derive(Debug, Clone, Default)]
+/// Discord role ids granting each aimsbot role: the top-level `[roles]`, which applies to the
+/// guilds in `discord.guild_ids` without a table of their own, or a `[guilds.<id>]` table's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RoleSettings {
     /// Empty means every guild member may report, override and attest.
     pub member: Vec<u64>,
@@ -161,6 +205,26 @@ impl Default for LogSettings {
         Self {
             format: LogFormat::Pretty,
             filter: "info".to_owned(),
+        }
+    }
+}
+
+/// `[security]`: the server secret keying hashes that must not be reversible from the
+/// database alone.
+#[derive(Debug, Clone)]
+pub struct SecuritySettings {
+    /// The secret given directly; when set it wins over `secret_file`.
+    pub secret: Option<SecretString>,
+    /// Where the secret is kept when `secret` is not set. Loading the configuration neither
+    /// reads nor creates it: the binary creates it on first run.
+    pub secret_file: PathBuf,
+}
+
+impl Default for SecuritySettings {
+    fn default() -> Self {
+        Self {
+            secret: None,
+            secret_file: PathBuf::from("aimsbot.secret"),
         }
     }
 }

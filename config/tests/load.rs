@@ -3,10 +3,12 @@
 
 #![allow(clippy::unwrap_used)]
 
+use std::path::Path;
 use std::time::Duration;
 
 use aimsbot_config::{
-    Backend, ConfigErrors, LogFormat, Problem, Settings, SqliteSynchronous, load, load_from_sources,
+    Backend, ConfigErrors, LogFormat, Problem, RoleSettings, Settings, SqliteSynchronous, load,
+    load_from_sources,
 };
 use secrecy::ExposeSecret;
 
@@ -46,6 +48,7 @@ fn defaults_load_without_file_or_env() {
     assert_eq!(s.discord.api_base_url.as_str(), "https://discord.com/");
     assert_eq!(s.discord.application_id, None);
     assert!(s.discord.guild_ids.is_empty());
+    assert!(s.guilds.is_empty() && s.guild_tables.is_empty());
     assert_eq!(s.discord.session_ttl, Duration::from_secs(24 * 3600));
     assert_eq!(s.web.bind.to_string(), "127.0.0.1:8080");
     assert_eq!(s.scheduler.tick_interval, Duration::from_secs(15));
@@ -73,6 +76,8 @@ fn a_full_file_is_applied() {
         guild_ids = ["223456789012345678", 323456789012345678]
         compliance_channel_id = "423456789012345678"
         session_ttl = "30min"
+        [guilds.323456789012345678]
+        compliance_channel_id = "623456789012345678"
         [web]
         bind = "[::]:9000"
         [scheduler]
@@ -106,6 +111,18 @@ fn a_full_file_is_applied() {
     assert_eq!(s.roles.owner, vec![523456789012345678]);
     assert_eq!(s.log.format, LogFormat::Json);
     assert_eq!(s.log.filter, "aimsbot=debug,info");
+    let channels: Vec<_> = s
+        .guilds
+        .iter()
+        .map(|g| (g.id, g.compliance_channel_id))
+        .collect();
+    assert_eq!(
+        channels,
+        [
+            (223456789012345678, Some(423456789012345678)),
+            (323456789012345678, Some(623456789012345678)),
+        ]
+    );
 }
 
 #[test]
@@ -388,7 +405,7 @@ fn bad_urls_say_why() {
 #[test]
 fn token_and_token_file_together_are_an_error() {
     let p = only_problem(
-        "[discord]\ntoken = \"abc\"\ntoken_file = \"/run/secrets/discord\"\n",
+        "[discord]\ntoken = \"abc\"\ntoken_file = \"/run/secrets/discord\"\nguild_ids = [1]\n",
         "discord.token_file",
     );
     assert!(
@@ -405,11 +422,11 @@ fn token_file_is_read_and_trimmed() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("token");
     std::fs::write(&path, "abc.def.ghi\n").unwrap();
-    let s = load_from_sources(
-        None,
-        &env(&[("AIMSBOT_DISCORD__TOKEN_FILE", path.to_str().unwrap())]),
-    )
-    .unwrap();
+    let token_file_env = env(&[
+        ("AIMSBOT_DISCORD__TOKEN_FILE", path.to_str().unwrap()),
+        ("AIMSBOT_DISCORD__GUILD_IDS", "123456789012345678"),
+    ]);
+    let s = load_from_sources(None, &token_file_env).unwrap();
     assert_eq!(
         s.discord.token.as_ref().unwrap().expose_secret(),
         "abc.def.ghi"
@@ -422,11 +439,7 @@ fn token_file_is_read_and_trimmed() {
     assert!(!s.to_redacted_toml().contains("abc.def.ghi"));
 
     std::fs::write(&path, " \n").unwrap();
-    let err = load_from_sources(
-        None,
-        &env(&[("AIMSBOT_DISCORD__TOKEN_FILE", path.to_str().unwrap())]),
-    )
-    .unwrap_err();
+    let err = load_from_sources(None, &token_file_env).unwrap_err();
     assert_eq!(err.problems.len(), 1);
     assert_eq!(
         err.problems[0].origin.as_deref(),
@@ -436,7 +449,10 @@ fn token_file_is_read_and_trimmed() {
 
     let missing = dir.path().join("missing");
     let p = only_problem(
-        &format!("[discord]\ntoken_file = {:?}\n", missing.to_str().unwrap()),
+        &format!(
+            "[discord]\ntoken_file = {:?}\nguild_ids = [1]\n",
+            missing.to_str().unwrap()
+        ),
         "discord.token_file",
     );
     assert!(p.message.contains("cannot read"), "{}", p.message);
@@ -449,7 +465,14 @@ fn secrets_never_appear_in_debug_or_printed_config() {
             "aimsbot.toml",
             "[database]\nurl = \"postgres://aims:Sup3rS3cret@db:5432/aims\"\n",
         )),
-        &env(&[("AIMSBOT_DISCORD__TOKEN", "MTIzNDU2.Gh7xYz.t0k3nV4lu3")]),
+        &env(&[
+            ("AIMSBOT_DISCORD__TOKEN", "MTIzNDU2.Gh7xYz.t0k3nV4lu3"),
+            ("AIMSBOT_DISCORD__GUILD_IDS", "123456789012345678"),
+            (
+                "AIMSBOT_SECURITY__SECRET",
+                "hmac-key-0123456789abcdef-S3cr3tK3y",
+            ),
+        ]),
     )
     .unwrap();
     assert_eq!(
@@ -465,7 +488,16 @@ fn secrets_never_appear_in_debug_or_printed_config() {
     for shown in [&debug, &printed] {
         assert!(!shown.contains("Sup3rS3cret"), "{shown}");
         assert!(!shown.contains("t0k3nV4lu3"), "{shown}");
+        assert!(!shown.contains("S3cr3tK3y"), "{shown}");
     }
+    assert_eq!(
+        s.security.secret.as_ref().unwrap().expose_secret(),
+        "hmac-key-0123456789abcdef-S3cr3tK3y"
+    );
+    assert!(
+        printed.contains("secret = \"[redacted]\"  # set"),
+        "{printed}"
+    );
     assert!(printed.contains("url = \"postgres://aims:[redacted]@db:5432/aims\""));
     assert!(printed.contains("token = \"[redacted]\"  # set"));
     assert!(
@@ -495,10 +527,24 @@ fn printed_config_is_toml_that_loads_back() {
         &env(&[
             ("AIMSBOT_SCHEDULER__DEFAULT_TIME_ZONE", "Asia/Tokyo"),
             ("AIMSBOT_DISCORD__GUILD_IDS", "123456789012345678"),
+            ("AIMSBOT_ROLES__OWNER", "323456789012345678"),
+            (
+                "AIMSBOT_GUILDS__223456789012345678__OWNER",
+                "423456789012345678",
+            ),
+            ("AIMSBOT_SECURITY__SECRET_FILE", "/var/lib/aimsbot/secret"),
         ]),
     )
     .unwrap();
     let printed = s.to_redacted_toml();
+    assert!(
+        printed.contains("\n[guilds.223456789012345678]\n"),
+        "{printed}"
+    );
+    assert!(
+        !printed.contains("[guilds.123456789012345678]"),
+        "{printed}"
+    );
     let reloaded = load_from_sources(Some(("printed", &printed)), &[]).unwrap();
     assert_eq!(reloaded.to_redacted_toml(), printed);
 }
@@ -540,4 +586,348 @@ fn explicit_file_is_read_and_named_in_problems() {
     let err = load(Some(&path)).unwrap_err();
     let problem = err.problems.iter().find(|p| p.key == "log.format").unwrap();
     assert_eq!(problem.origin, Some(path.display().to_string()));
+}
+
+#[test]
+fn guild_tables_load_from_toml_and_from_env() {
+    let s = load_from_sources(
+        Some((
+            "aimsbot.toml",
+            r#"
+            [guilds.123456789012345678]
+            compliance_channel_id = "234567890123456789"
+            compliance = ["345678901234567890"]
+            member = [445678901234567890]
+            "#,
+        )),
+        &env(&[
+            (
+                "AIMSBOT_GUILDS__123456789012345678__COMPLIANCE_CHANNEL_ID",
+                "534567890123456789",
+            ),
+            (
+                "AIMSBOT_GUILDS__623456789012345678__AUDITOR",
+                "723456789012345678",
+            ),
+            (
+                "AIMSBOT_GUILDS__623456789012345678__COMPLIANCE_CHANNEL_ID",
+                "",
+            ),
+        ]),
+    )
+    .unwrap();
+    let first = s.guild(123456789012345678).unwrap();
+    assert_eq!(first.compliance_channel_id, Some(534567890123456789));
+    assert_eq!(first.roles.compliance, vec![345678901234567890]);
+    assert_eq!(first.roles.member, vec![445678901234567890]);
+    assert!(first.roles.owner.is_empty() && first.roles.auditor.is_empty());
+    let second = s.guild(623456789012345678).unwrap();
+    assert_eq!(second.compliance_channel_id, None);
+    assert_eq!(second.roles.auditor, vec![723456789012345678]);
+    let ids: Vec<u64> = s.guilds.iter().map(|g| g.id).collect();
+    assert_eq!(ids, [123456789012345678, 623456789012345678]);
+    assert!(s.discord.guild_ids.is_empty());
+    assert!(s.guild(1).is_none());
+
+    let printed = s.to_redacted_toml();
+    assert!(
+        printed.contains(
+            "[guilds.123456789012345678]\n\
+             compliance_channel_id = \"534567890123456789\"\n\
+             member = [\"445678901234567890\"]\n"
+        ),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("[guilds.623456789012345678]\n"),
+        "{printed}"
+    );
+    assert!(!Settings::default().to_redacted_toml().contains("guilds"));
+}
+
+#[test]
+fn bad_guild_ids_and_unknown_guild_keys_name_their_path_and_origin() {
+    let err = load_from_sources(
+        Some((
+            "aimsbot.toml",
+            r#"
+            [guilds.my-server]
+            compliance_channel_id = "234567890123456789"
+            [guilds.123456789012345678]
+            complaince = ["345678901234567890"]
+            owner = ["boss"]
+            "#,
+        )),
+        &env(&[
+            ("AIMSBOT_GUILDS__007__MEMBER", "1"),
+            ("AIMSBOT_GUILDS__223456789012345678__CHANNEL", "2"),
+        ]),
+    )
+    .unwrap_err();
+    let find = |key: &str| {
+        err.problems
+            .iter()
+            .find(|p| p.key == key)
+            .unwrap_or_else(|| panic!("no problem for {key}: {err}"))
+    };
+    assert_eq!(err.problems.len(), 5, "{err}");
+
+    let p = find("guilds.my-server");
+    assert_eq!(p.origin.as_deref(), Some("aimsbot.toml"));
+    assert!(
+        p.message.starts_with(
+            "`my-server` is not a Discord server id; expected the server (guild) id as a \
+             positive decimal integer, such as [guilds.123456789012345678]"
+        ),
+        "{}",
+        p.message
+    );
+    let p = find("guilds.007");
+    assert_eq!(p.origin.as_deref(), Some("env AIMSBOT_GUILDS__007__MEMBER"));
+
+    let p = find("guilds.123456789012345678.complaince");
+    assert_eq!(p.origin.as_deref(), Some("aimsbot.toml"));
+    assert!(
+        p.message.starts_with(
+            "unknown key (did you mean `compliance`?); the keys of [guilds.123456789012345678] \
+             are: compliance_channel_id, member, owner, compliance, auditor"
+        ),
+        "{}",
+        p.message
+    );
+    let p = find("guilds.123456789012345678.owner");
+    assert!(
+        p.message.contains("the string \"boss\" is not a snowflake"),
+        "{}",
+        p.message
+    );
+    let p = find("guilds.223456789012345678.channel");
+    assert_eq!(
+        p.origin.as_deref(),
+        Some("env AIMSBOT_GUILDS__223456789012345678__CHANNEL")
+    );
+    assert!(p.message.starts_with("unknown key"), "{}", p.message);
+
+    let p = only_problem("guilds = 5\n", "guilds");
+    assert!(
+        p.message
+            .contains("expected one table [guilds.<id>] per Discord server"),
+        "{}",
+        p.message
+    );
+    let p = only_problem(
+        "[guilds]\n123456789012345678 = \"x\"\n",
+        "guilds.123456789012345678",
+    );
+    assert!(
+        p.message
+            .starts_with("expected a table [guilds.123456789012345678] with the keys"),
+        "{}",
+        p.message
+    );
+    let p = only_problem("[guild.123]\nowner = []\n", "guild");
+    assert!(p.message.contains("did you mean `guilds`"), "{}", p.message);
+    assert!(p.message.contains("[guilds.<id>]"), "{}", p.message);
+}
+
+#[test]
+fn an_own_table_wins_entirely_and_a_listed_guild_falls_back_to_the_top_level() {
+    let s = from_file(
+        r#"
+        [discord]
+        guild_ids = ["100000000000000001", "100000000000000002"]
+        compliance_channel_id = "200000000000000001"
+        [roles]
+        compliance = ["300000000000000001"]
+        owner = ["300000000000000002"]
+        [guilds.100000000000000002]
+        owner = ["400000000000000002"]
+        [guilds.100000000000000003]
+        "#,
+    )
+    .unwrap();
+    let ids: Vec<u64> = s.guilds.iter().map(|g| g.id).collect();
+    assert_eq!(
+        ids,
+        [100000000000000001, 100000000000000002, 100000000000000003]
+    );
+
+    let listed_only = s.guild(100000000000000001).unwrap();
+    assert_eq!(listed_only.compliance_channel_id, Some(200000000000000001));
+    assert_eq!(listed_only.roles, s.roles);
+
+    // Its own table says nothing about the channel or compliance roles: none, not the
+    // top-level ones, which belong to another server.
+    let own_table = s.guild(100000000000000002).unwrap();
+    assert_eq!(own_table.compliance_channel_id, None);
+    assert_eq!(own_table.roles.owner, vec![400000000000000002]);
+    assert!(own_table.roles.compliance.is_empty());
+
+    let table_only = s.guild(100000000000000003).unwrap();
+    assert_eq!(table_only.compliance_channel_id, None);
+    assert_eq!(table_only.roles, RoleSettings::default());
+
+    // The existing fields keep their configured values.
+    assert_eq!(
+        s.discord.guild_ids,
+        vec![100000000000000001, 100000000000000002]
+    );
+    assert_eq!(s.discord.compliance_channel_id, Some(200000000000000001));
+    assert_eq!(s.roles.owner, vec![300000000000000002]);
+
+    // The table for a listed guild is printed; the listed-only guild is not given one.
+    let printed = s.to_redacted_toml();
+    assert!(printed.contains("[guilds.100000000000000002]"), "{printed}");
+    assert!(printed.contains("[guilds.100000000000000003]"), "{printed}");
+    assert!(
+        !printed.contains("[guilds.100000000000000001]"),
+        "{printed}"
+    );
+    let reloaded = load_from_sources(Some(("printed", &printed)), &[]).unwrap();
+    assert_eq!(reloaded.guilds, s.guilds);
+}
+
+#[test]
+fn the_top_level_channel_serves_only_one_guild() {
+    let p = only_problem(
+        r#"
+        [discord]
+        guild_ids = ["100000000000000001", "100000000000000002", "100000000000000003"]
+        compliance_channel_id = "200000000000000001"
+        [guilds.100000000000000003]
+        "#,
+        "discord.compliance_channel_id",
+    );
+    assert_eq!(p.origin.as_deref(), Some("aimsbot.toml"));
+    assert!(
+        p.message.starts_with(
+            "a channel belongs to one server, but 2 servers without a [guilds.<id>] table take \
+             this top-level setting (100000000000000001, 100000000000000002); set \
+             compliance_channel_id per guild in [guilds.<id>] instead"
+        ),
+        "{}",
+        p.message
+    );
+
+    let err = load_from_sources(
+        None,
+        &env(&[
+            ("AIMSBOT_DISCORD__GUILD_IDS", "1,2"),
+            ("AIMSBOT_DISCORD__COMPLIANCE_CHANNEL_ID", "3"),
+        ]),
+    )
+    .unwrap_err();
+    assert_eq!(err.problems.len(), 1, "{err}");
+    assert_eq!(
+        err.problems[0].origin.as_deref(),
+        Some("env AIMSBOT_DISCORD__COMPLIANCE_CHANNEL_ID")
+    );
+
+    // One guild on the top-level settings, the others with their own tables: fine.
+    from_file(
+        r#"
+        [discord]
+        guild_ids = ["100000000000000001", "100000000000000002"]
+        compliance_channel_id = "200000000000000001"
+        [guilds.100000000000000002]
+        compliance_channel_id = "200000000000000002"
+        "#,
+    )
+    .unwrap();
+    // Several listed guilds without a top-level channel: fine.
+    from_file("[discord]\nguild_ids = [1, 2]\n").unwrap();
+}
+
+#[test]
+fn a_bot_token_needs_a_served_guild() {
+    let p = only_problem("[discord]\ntoken = \"abc\"\n", "discord.guild_ids");
+    assert_eq!(p.origin, None);
+    assert!(
+        p.message
+            .contains("aimsbot serves only the servers listed here"),
+        "{}",
+        p.message
+    );
+    assert!(p.message.contains("Copy Server ID"), "{}", p.message);
+
+    let p = only_problem(
+        "[discord]\ntoken = \"abc\"\nguild_ids = []\n",
+        "discord.guild_ids",
+    );
+    assert_eq!(p.origin.as_deref(), Some("aimsbot.toml"));
+
+    // An unreadable token file is reported, and so is the missing guild.
+    let err = load_from_sources(
+        None,
+        &env(&[("AIMSBOT_DISCORD__TOKEN_FILE", "/nonexistent/aimsbot-token")]),
+    )
+    .unwrap_err();
+    let mut keys: Vec<&str> = err.problems.iter().map(|p| p.key.as_str()).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["discord.guild_ids", "discord.token_file"], "{err}");
+
+    // A guild table alone serves its guild; without a token no guild is needed.
+    from_file("[discord]\ntoken = \"abc\"\n[guilds.123456789012345678]\n").unwrap();
+    from_file("[discord]\ntoken = \"\"\n").unwrap();
+}
+
+#[test]
+fn the_server_secret_is_checked_but_its_file_is_left_alone() {
+    let s = load_from_sources(None, &[]).unwrap();
+    assert!(s.security.secret.is_none());
+    assert_eq!(s.security.secret_file, Path::new("aimsbot.secret"));
+    assert!(
+        s.to_redacted_toml()
+            .contains("secret_file = \"aimsbot.secret\"\nsecret = \"\"  # not set")
+    );
+
+    // Loading neither reads nor creates the file: the binary does that.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("aimsbot.secret");
+    let s = load_from_sources(
+        None,
+        &env(&[("AIMSBOT_SECURITY__SECRET_FILE", file.to_str().unwrap())]),
+    )
+    .unwrap();
+    assert_eq!(s.security.secret_file, file);
+    assert!(!file.exists());
+
+    // Both set: the secret wins, and the printed config says the file is not used.
+    let secret = "0123456789abcdef0123456789abcdef";
+    let s = load_from_sources(
+        Some((
+            "aimsbot.toml",
+            "[security]\nsecret_file = \"/run/secrets/aimsbot\"\n",
+        )),
+        &env(&[("AIMSBOT_SECURITY__SECRET", secret)]),
+    )
+    .unwrap();
+    assert_eq!(s.security.secret.as_ref().unwrap().expose_secret(), secret);
+    let printed = s.to_redacted_toml();
+    assert!(
+        printed.contains(
+            "secret_file = \"/run/secrets/aimsbot\"  # not used: security.secret is set\n\
+             secret = \"[redacted]\"  # set"
+        ),
+        "{printed}"
+    );
+    assert!(!format!("{s:?}").contains(secret));
+
+    let err =
+        load_from_sources(None, &env(&[("AIMSBOT_SECURITY__SECRET", "sh0rtS3cret")])).unwrap_err();
+    assert_eq!(err.problems.len(), 1, "{err}");
+    let p = &err.problems[0];
+    assert_eq!(p.key, "security.secret");
+    assert_eq!(p.origin.as_deref(), Some("env AIMSBOT_SECURITY__SECRET"));
+    assert!(
+        p.message.contains("shorter than 32 characters"),
+        "{}",
+        p.message
+    );
+    assert!(!err.to_string().contains("sh0rtS3cret"), "{err}");
+
+    let p = only_problem("[security]\nsecret = 12345\n", "security.secret");
+    assert!(!p.message.contains("12345"), "{}", p.message);
+    let p = only_problem("[security]\nsecret_file = \"\"\n", "security.secret_file");
+    assert!(p.message.contains("the path is empty"), "{}", p.message);
 }
