@@ -1,6 +1,8 @@
-//! Wiring: opens the database, starts the HTTP server and (when configured) the Discord bot,
+//! Wiring: opens the database, loads the server secret, builds the use cases over their
+//! ports, starts the HTTP server, the Discord bot, the delivery worker and the session reaper,
 //! and owns shutdown. The binary's `run` and the end-to-end tests both start an [`App`].
 
+use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,33 +10,32 @@ use std::time::Duration;
 use aimsbot_config::{Settings, SqliteSynchronous};
 use aimsbot_storage::{ConnectOptions, Database, SqliteDurability};
 use aimsbot_workflows::Clock;
-use aimsbot_workflows::ports::{SessionStore, Store};
+use aimsbot_workflows::outbox::RetryPolicy;
+use aimsbot_workflows::services::{Deps, Policy, Services};
+use aimsbot_workflows::tenancy::{Tenant, Tenants};
+use aimsbot_workflows::GuildId;
 use anyhow::Context;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::discord::{DiscordBot, DiscordStatus};
-use crate::web;
+use crate::delivery::{self, Wake, Worker};
+use crate::discord::directory::DiscordDirectory;
+use crate::discord::sender::{DiscordSender, Transport};
+use crate::discord::{DISCORD_API, DiscordBot, DiscordConfig, DiscordLink};
+use crate::state::{AppState, Readiness};
+use crate::{reaper, secret, web};
 
 /// How long shutdown may take before the process gives up waiting.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(4);
-
-/// What every part of the running service shares.
-#[derive(Debug, Clone)]
-pub struct Shared {
-    pub store: Arc<dyn Store>,
-    pub sessions: Arc<dyn SessionStore>,
-    pub clock: Arc<dyn Clock>,
-    pub discord: Arc<DiscordStatus>,
-    pub settings: Arc<Settings>,
-}
+/// How long one request to Discord may take.
+const DISCORD_REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// A running aimsbot.
 #[derive(Debug)]
 pub struct App {
     web_addr: SocketAddr,
     database: Database,
-    shared: Shared,
+    state: AppState,
     stop: watch::Sender<bool>,
     tasks: JoinSet<()>,
     discord: Option<DiscordBot>,
@@ -72,17 +73,85 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
     Ok(database)
 }
 
+/// The served guilds, as the use cases see them.
+pub fn tenants(settings: &Settings) -> anyhow::Result<Tenants> {
+    let mut seen = BTreeSet::new();
+    let mut tenants = Vec::new();
+    for guild in &settings.guilds {
+        if seen.insert(guild.id) {
+            tenants.push(Tenant {
+                guild: GuildId::new(guild.id.to_string())?,
+                compliance_channel: guild.compliance_channel_id.is_some(),
+            });
+        }
+    }
+    Ok(Tenants::new(tenants))
+}
+
+/// The use cases over the database's ports.
+pub fn services(
+    settings: &Settings,
+    database: &Database,
+    clock: Arc<dyn Clock>,
+    link: Arc<DiscordLink>,
+    wake: Arc<Wake>,
+) -> anyhow::Result<Services> {
+    Ok(Services::new(Deps {
+        store: database.store(),
+        sessions: database.sessions(),
+        outbox: database.outbox(),
+        directory: Arc::new(DiscordDirectory::new(link)),
+        waker: wake,
+        clock,
+        tenants: tenants(settings)?,
+        policy: policy(settings)?,
+        keyed: secret::load(&settings.security)?,
+    }))
+}
+
+/// The use cases for a subcommand that sends nothing and asks nobody (`aimsbot outbox`):
+/// no chat platform, and a throwaway key (nothing it does is keyed).
+pub fn offline_services(
+    settings: &Settings,
+    database: &Database,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<Services> {
+    let mut throwaway = [0u8; 32];
+    throwaway[..16].copy_from_slice(&uuid::Uuid::new_v4().into_bytes());
+    Ok(Services::new(Deps {
+        store: database.store(),
+        sessions: database.sessions(),
+        outbox: database.outbox(),
+        directory: Arc::new(DiscordDirectory::new(Arc::new(DiscordLink::default()))),
+        waker: Arc::new(Wake::default()),
+        clock,
+        tenants: tenants(settings)?,
+        policy: policy(settings)?,
+        keyed: aimsbot_workflows::keyed::KeyedHasher::new(&throwaway),
+    }))
+}
+
+fn policy(settings: &Settings) -> anyhow::Result<Policy> {
+    Ok(Policy {
+        session_ttl: chrono::Duration::from_std(settings.discord.session_ttl)
+            .context("discord.session_ttl is out of range")?,
+        time_zone: settings.scheduler.default_time_zone,
+        require_registered_ai_system: settings.discord.require_registered_ai_system,
+        retry: RetryPolicy::default(),
+    })
+}
+
 impl App {
     /// Starts everything; returns once the HTTP server is listening.
     pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
-        let settings = Arc::new(settings);
         let database = open_database(&settings).await?;
-        let shared = Shared {
-            store: database.store(),
-            sessions: database.sessions(),
-            clock,
-            discord: Arc::new(DiscordStatus::default()),
-            settings: settings.clone(),
+        let link = Arc::new(DiscordLink::default());
+        let wake = Arc::new(Wake::default());
+        let services = services(&settings, &database, clock.clone(), link.clone(), wake.clone())?;
+        let tick = settings.scheduler.tick_interval;
+        let state = AppState {
+            services: services.clone(),
+            readiness: Arc::new(Readiness::new(tick)),
         };
         let (stop, stopped) = watch::channel(false);
         let mut tasks = JoinSet::new();
@@ -92,13 +161,50 @@ impl App {
             .with_context(|| format!("cannot listen on {} (web.bind)", settings.web.bind))?;
         let web_addr = listener.local_addr()?;
         tracing::info!("HTTP server listening on http://{web_addr}");
-        tasks.spawn(web::serve(listener, shared.clone(), stopped.clone()));
+        tasks.spawn(web::serve(listener, state.clone(), stopped.clone()));
+        tasks.spawn(reaper::reap_sessions(services.clone(), tick, stopped.clone()));
 
-        let discord = DiscordBot::start_if_configured(&shared).await?;
+        let http_client = reqwest::Client::builder()
+            .timeout(DISCORD_REQUEST_TIMEOUT)
+            .build()
+            .context("cannot build the HTTP client")?;
+        let discord =
+            DiscordBot::start_if_configured(&settings, &state, &link, http_client.clone()).await?;
+        if discord.is_some() {
+            let base = settings.discord.api_base_url.as_str().trim_end_matches('/');
+            let transport = if base == DISCORD_API {
+                Transport::Discord
+            } else {
+                Transport::Paced {
+                    client: http_client,
+                    base: base.to_owned(),
+                    pacer: Default::default(),
+                }
+            };
+            let sender = Arc::new(DiscordSender::new(
+                link.clone(),
+                Arc::new(DiscordConfig::from_settings(&settings)),
+                transport,
+            ));
+            tasks.spawn(delivery::run(
+                Worker {
+                    name: Worker::name_for_this_process(),
+                    poll_interval: tick,
+                    lease: chrono::Duration::from_std(settings.scheduler.job_lease)
+                        .context("scheduler.job_lease is out of range")?,
+                },
+                services.clone(),
+                sender,
+                clock,
+                wake,
+                state.readiness.clone(),
+                stopped.clone(),
+            ));
+        }
         Ok(App {
             web_addr,
             database,
-            shared,
+            state,
             stop,
             tasks,
             discord,
@@ -109,12 +215,13 @@ impl App {
         self.web_addr
     }
 
-    pub fn shared(&self) -> &Shared {
-        &self.shared
+    pub fn state(&self) -> &AppState {
+        &self.state
     }
 
     /// Stops every part and closes the database. Work in flight is given [`SHUTDOWN_GRACE`];
-    /// an interaction cut off by then was never acknowledged, so nothing acknowledged is lost.
+    /// an interaction cut off by then was never acknowledged, so nothing acknowledged is lost,
+    /// and a message cut off mid-send is sent again (once) when its lease ends.
     pub async fn stop(mut self) {
         let _ = self.stop.send(true);
         let finish = async {

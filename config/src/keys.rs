@@ -319,6 +319,17 @@ pub(crate) static SECTIONS: &[Section] = &[
                 render: |s| toml_string(&format_duration(s.scheduler.tick_interval)),
             },
             KeySpec {
+                key: "job_lease",
+                expected: "a duration from 5s to 1h, such as \"2min\"",
+                secret: false,
+                apply: |v, s| {
+                    s.scheduler.job_lease =
+                        duration_in(v, Duration::from_secs(5), Duration::from_secs(60 * 60))?;
+                    Ok(())
+                },
+                render: |s| toml_string(&format_duration(s.scheduler.job_lease)),
+            },
+            KeySpec {
                 key: "default_time_zone",
                 expected: "an IANA time zone name, such as \"UTC\" or \"Europe/Berlin\"",
                 secret: false,

@@ -167,7 +167,11 @@ impl Default for WebSettings {
 /// `[scheduler]`: the periodic job runner.
 #[derive(Debug, Clone)]
 pub struct SchedulerSettings {
+    /// How often the delivery worker looks for due jobs that another process committed (it
+    /// is woken at once for its own), and expired prompts are deleted.
     pub tick_interval: Duration,
+    /// How long a worker holds a claimed job before another worker may take it over.
+    pub job_lease: Duration,
     /// Time zone for schedules that do not name their own.
     pub default_time_zone: chrono_tz::Tz,
 }
@@ -176,6 +180,7 @@ impl Default for SchedulerSettings {
     fn default() -> Self {
         Self {
             tick_interval: Duration::from_secs(15),
+            job_lease: Duration::from_secs(120),
             default_time_zone: chrono_tz::Tz::UTC,
         }
     }

@@ -3,15 +3,135 @@
 //! Output meant for the person at the terminal goes to stdout (results) or stderr (problems);
 //! logs go to stderr through `tracing`.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
 
 use aimsbot_config::{ConfigErrors, Settings};
 use aimsbot_storage::Database;
 use aimsbot_workflows::SystemClock;
+use aimsbot_workflows::outbox::{JobQuery, JobStatus};
+use aimsbot_workflows::services::Services;
 use aimsbot_workflows::verification::{VerifyError, verify_ledger};
 
-use crate::app::{App, connect_options, shutdown_signal};
+use crate::app::{App, connect_options, offline_services, shutdown_signal};
+
+/// aimsbot keeps the evidence an ISO/IEC 42001 auditor and the EU AI Act ask for — AI incident
+/// reports, human overrides, training attestations, reviews and audits — collected in Discord
+/// and stored in a tamper-evident ledger.
+#[derive(Debug, Parser)]
+#[command(name = "aimsbot", version, propagate_version = true)]
+struct Cli {
+    /// Configuration file (TOML). Without it, ./aimsbot.toml is read if present. Every key can
+    /// also be set as AIMSBOT_<SECTION>__<KEY>, e.g. AIMSBOT_DATABASE__URL.
+    #[arg(
+        long,
+        short,
+        global = true,
+        env = "AIMSBOT_CONFIG",
+        value_name = "PATH"
+    )]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the service: the Discord bot (when a token is configured), the scheduler and the
+    /// HTTP server with /healthz and /readyz. With no configuration at all it stores evidence
+    /// in ./aimsbot.db and listens on 127.0.0.1:8080. Stops cleanly on Ctrl-C or SIGTERM.
+    Run,
+    /// Apply pending database migrations and exit. Refuses a database migrated by a newer
+    /// aimsbot.
+    Migrate,
+    /// Validate the configuration and print it with secrets redacted. Exits 1 listing every
+    /// problem (each with its key, where the value came from, and what is accepted).
+    CheckConfig,
+    /// Recompute the evidence ledger's hash chain from the first event to the last. Prints
+    /// "ledger OK: N events, head <hash>", or names the first event that does not match and
+    /// why, and exits 1.
+    Verify,
+    /// The outbox: messages owed because of a record (compliance-channel notices, direct
+    /// messages asking people to attest), how each delivery went, and dead letters (messages
+    /// given up after repeated failures, or refused, e.g. by someone who does not accept
+    /// direct messages).
+    Outbox {
+        #[command(subcommand)]
+        command: Option<OutboxCommand>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum OutboxCommand {
+    /// List messages, newest first (the default).
+    List {
+        /// Only messages in this state: queued, running, done or dead.
+        #[arg(long, value_name = "STATE")]
+        status: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Show one message with every delivery attempt.
+    Show {
+        /// The message's id, as listed.
+        id: i64,
+    },
+    /// Send a dead letter again (it goes back in the queue, due now).
+    Retry {
+        /// The message's id, as listed.
+        id: i64,
+    },
+}
+
+/// The `aimsbot` command: parses the arguments, loads the configuration, runs a subcommand.
+#[allow(clippy::print_stderr)]
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match aimsbot_config::load(cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(errors) => {
+            print_config_problems(&errors);
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Command::CheckConfig = cli.command {
+        return check_config(&settings);
+    }
+    crate::telemetry::init(&settings.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Run => run(settings).await,
+            Command::Migrate => migrate(&settings).await,
+            Command::Verify => verify(&settings).await,
+            Command::Outbox { command } => match command {
+                None => outbox_list(&settings, None, 50).await,
+                Some(OutboxCommand::List { status, limit }) => {
+                    outbox_list(&settings, status.as_deref(), limit).await
+                }
+                Some(OutboxCommand::Show { id }) => outbox_show(&settings, id).await,
+                Some(OutboxCommand::Retry { id }) => {
+                    outbox_retry(&settings, id).await
+                }
+            },
+            Command::CheckConfig => unreachable!("handled before the runtime starts"),
+        }
+    })
+}
 
 #[allow(clippy::print_stderr)]
 fn problem(message: impl std::fmt::Display) -> ExitCode {
@@ -125,5 +245,126 @@ pub async fn verify(settings: &Settings) -> ExitCode {
         }
         Err(VerifyError::Broken(broken)) => problem(format!("ledger does not verify: {broken}")),
         Err(VerifyError::Store(e)) => problem(format!("cannot read the ledger: {e}")),
+    }
+}
+
+/// The use cases over the configured database, for a subcommand; `None` after printing why.
+async fn services_for(settings: &Settings) -> Result<(Database, Services), ExitCode> {
+    let database = connect(settings).await?;
+    if let Err(e) = database.require_current_schema().await {
+        database.close().await;
+        return Err(problem(e));
+    }
+    match offline_services(settings, &database, Arc::new(SystemClock)) {
+        Ok(services) => Ok((database, services)),
+        Err(e) => {
+            database.close().await;
+            Err(problem(format!("{e:#}")))
+        }
+    }
+}
+
+/// `aimsbot outbox [list]`: messages owed, newest first, with how many are where.
+#[allow(clippy::print_stdout)]
+pub async fn outbox_list(settings: &Settings, status: Option<&str>, limit: u32) -> ExitCode {
+    let status = match status.map(str::parse::<JobStatus>).transpose() {
+        Ok(status) => status,
+        Err(e) => return problem(format!("--status: {}", e.message)),
+    };
+    let (database, services) = match services_for(settings).await {
+        Ok(opened) => opened,
+        Err(code) => return code,
+    };
+    let listed = async {
+        let counts = services.delivery.counts().await?;
+        let jobs = services
+            .delivery
+            .jobs(&JobQuery {
+                status,
+                limit: limit.max(1),
+            })
+            .await?;
+        Ok::<_, aimsbot_workflows::services::ServiceError>((counts, jobs))
+    }
+    .await;
+    database.close().await;
+    let (counts, jobs) = match listed {
+        Ok(listed) => listed,
+        Err(e) => return problem(e),
+    };
+    println!(
+        "outbox: {} queued, {} being sent, {} delivered, {} dead letters",
+        counts.queued, counts.running, counts.done, counts.dead
+    );
+    if jobs.is_empty() {
+        println!("(no messages{})", status.map_or(String::new(), |s| format!(" {}", s.as_str())));
+    }
+    for job in jobs {
+        let reference = job.reference.map_or_else(String::new, |r| r.to_string());
+        println!(
+            "{:>6}  {:<8}  {:<20}  {:<15}  guild {}  attempts {}  created {}{}",
+            job.id,
+            job.status.as_str(),
+            job.kind,
+            reference,
+            job.guild,
+            job.attempts,
+            job.created_at,
+            job.last_error
+                .map(|e| format!("\n        last error: {e}"))
+                .unwrap_or_default()
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// `aimsbot outbox show ID`: one message and every attempt to deliver it.
+#[allow(clippy::print_stdout)]
+pub async fn outbox_show(settings: &Settings, id: i64) -> ExitCode {
+    let (database, services) = match services_for(settings).await {
+        Ok(opened) => opened,
+        Err(code) => return code,
+    };
+    let attempts = services.delivery.attempts(id).await;
+    database.close().await;
+    let attempts = match attempts {
+        Ok(attempts) => attempts,
+        Err(e) => return problem(e),
+    };
+    if attempts.is_empty() {
+        println!("message {id}: no delivery attempts recorded (it may not exist yet or not have been tried)");
+    }
+    for attempt in attempts {
+        println!(
+            "attempt {} by {}  {} .. {}  {}: {}",
+            attempt.number,
+            attempt.worker,
+            attempt.started_at,
+            attempt.finished_at,
+            attempt.result.label(),
+            attempt.detail
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// `aimsbot outbox retry ID`: a dead letter back in the queue.
+#[allow(clippy::print_stdout)]
+pub async fn outbox_retry(settings: &Settings, id: i64) -> ExitCode {
+    let (database, services) = match services_for(settings).await {
+        Ok(opened) => opened,
+        Err(code) => return code,
+    };
+    let requeued = services.delivery.requeue(id).await;
+    database.close().await;
+    match requeued {
+        Ok(true) => {
+            println!("message {id} is queued again; a running aimsbot sends it at its next poll");
+            ExitCode::SUCCESS
+        }
+        Ok(false) => problem(format!(
+            "message {id} is not a dead letter (see `aimsbot outbox list --status dead`)"
+        )),
+        Err(e) => problem(e),
     }
 }

@@ -1,5 +1,5 @@
 //! Who is acting: a Discord user turned into a platform-neutral [`Actor`], their aimsbot roles
-//! from the configured role ids, and the guild as a tenant id.
+//! from the role ids configured for the guild, and the guild as a tenant id.
 
 use aimsbot_config::RoleSettings;
 use aimsbot_workflows::access::{Role, Roles};
@@ -26,8 +26,18 @@ fn unreachable_guild() -> GuildId {
     GuildId::new("0").unwrap_or_else(|_| std::process::abort())
 }
 
-/// The aimsbot roles a member's Discord roles grant. With no `roles.member` configured, every
-/// member of the guild is a member.
+/// The Discord guild of a tenant (tenants of this adapter are snowflakes).
+pub fn discord_guild(guild: &GuildId) -> Option<DiscordGuildId> {
+    guild
+        .as_str()
+        .parse::<u64>()
+        .ok()
+        .filter(|id| *id != 0)
+        .map(DiscordGuildId::new)
+}
+
+/// The aimsbot roles a member's Discord roles grant. With no member role configured for the
+/// guild, every member of the guild is a member.
 pub fn roles(member_roles: &[RoleId], settings: &RoleSettings) -> Roles {
     let holds = |ids: &[u64]| member_roles.iter().any(|r| ids.contains(&r.get()));
     let mut roles = Vec::new();

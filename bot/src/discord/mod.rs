@@ -1,89 +1,96 @@
 //! The Discord adapter (serenity + poise): slash commands, a message context menu, modals,
-//! selects and buttons, turned into calls on the domain. Guided prompts keep no state in
-//! memory: every component carries its session id, and the session lives in the database, so
-//! a restart, a second replica or a late click continues where the person left off.
+//! selects and buttons, each parsed into a call on the use cases and the result rendered.
+//! It never reaches storage itself (a test checks). Guided prompts keep no state in memory:
+//! every component carries its session id, and the session lives in the database, so a
+//! restart, a second replica or a late click continues where the person left off.
 //!
-//! Without a token the service runs without Discord and says so; the readiness check reports
-//! the gateway's state.
+//! Only the servers in the configuration are served: any other server's interactions are
+//! refused, and the bot leaves a server it is added to that is not listed.
+//!
+//! - [`commands`]: the slash commands; [`interactions`]: buttons, menus and modal submits;
+//!   [`respond`]: answering an interaction in time; [`render`] and [`text`]: what it looks like.
+//! - [`sender`]: the outbox's messages, sent at Discord's pace; [`directory`]: who holds a role.
 
 mod commands;
+mod component_id;
+pub mod directory;
 mod identity;
-mod prompts;
+mod interactions;
+mod pacing;
 mod render;
+mod respond;
+pub mod sender;
+mod text;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
-use aimsbot_workflows::access::{Permission, Refusal, Roles};
-use aimsbot_workflows::ports::StoreError;
+use aimsbot_config::{GuildSettings, Settings};
+use aimsbot_workflows::services::{Caller, ServiceError, Services};
 use secrecy::ExposeSecret;
 use serenity::all::{
-    ClientBuilder, FullEvent, GatewayIntents, HttpBuilder, Interaction, ShardManager,
+    ClientBuilder, FullEvent, GatewayIntents, Http, HttpBuilder, Interaction, ShardManager,
 };
 use tokio::task::JoinHandle;
 
-use crate::app::Shared;
+use crate::state::{AppState, GatewayState, Readiness};
 
-/// Where the gateway connection stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GatewayState {
-    /// No token: the bot is off by configuration.
-    NotConfigured,
-    Connecting,
-    Connected,
+/// Discord's own API, which needs serenity's rate limiter; anything else is a proxy or test
+/// double, behind which aimsbot paces itself.
+pub const DISCORD_API: &str = "https://discord.com";
+
+/// The connection to Discord's REST API once the client exists, shared with the parts that
+/// send outside an interaction (the outbox sender, the member directory).
+#[derive(Debug, Default)]
+pub struct DiscordLink {
+    http: OnceLock<Arc<Http>>,
 }
 
-impl GatewayState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GatewayState::NotConfigured => "not configured",
-            GatewayState::Connecting => "connecting",
-            GatewayState::Connected => "connected",
-        }
+impl DiscordLink {
+    pub fn http(&self) -> Option<Arc<Http>> {
+        self.http.get().cloned()
     }
 }
 
-/// The gateway state, shared with the readiness check.
+/// What the adapter needs from the configuration.
 #[derive(Debug)]
-pub struct DiscordStatus(AtomicU8);
-
-impl Default for DiscordStatus {
-    fn default() -> Self {
-        Self(AtomicU8::new(GatewayState::NotConfigured as u8))
-    }
+pub struct DiscordConfig {
+    /// The served guilds: their role mapping and compliance channel.
+    pub guilds: BTreeMap<u64, GuildSettings>,
+    /// Names typed times without an offset are read in.
+    pub time_zone: chrono_tz::Tz,
+    /// How long prompts are kept, as people read it.
+    pub session_ttl: String,
 }
 
-impl DiscordStatus {
-    pub fn state(&self) -> GatewayState {
-        match self.0.load(Ordering::Relaxed) {
-            x if x == GatewayState::Connecting as u8 => GatewayState::Connecting,
-            x if x == GatewayState::Connected as u8 => GatewayState::Connected,
-            _ => GatewayState::NotConfigured,
+impl DiscordConfig {
+    pub fn from_settings(settings: &Settings) -> Self {
+        Self {
+            guilds: settings.guilds.iter().map(|g| (g.id, g.clone())).collect(),
+            time_zone: settings.scheduler.default_time_zone,
+            session_ttl: humantime::format_duration(settings.discord.session_ttl).to_string(),
         }
-    }
-
-    pub fn set(&self, state: GatewayState) {
-        self.0.store(state as u8, Ordering::Relaxed);
     }
 }
 
 /// What every command and handler can reach.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Data {
-    pub shared: Shared,
+    pub services: Services,
+    pub config: Arc<DiscordConfig>,
+    pub readiness: Arc<Readiness>,
 }
 
-/// Why a command or prompt failed. [`BotError::user_message`] is what the person sees; internal
-/// detail goes to the logs only.
+/// Why a command or an interaction failed.
 #[derive(Debug, thiserror::Error)]
 pub enum BotError {
-    #[error("{0}")]
-    Refused(#[from] Refusal),
-    /// A message for the person: bad input, not found, not theirs.
+    /// The use case refused or failed; [`text::service_error`] says why to the person.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    /// A message for the person about their input (an option that does not parse).
     #[error("{0}")]
     User(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    /// Discord did not take an answer; the person may not have seen it.
     #[error("Discord request failed: {0}")]
     Discord(#[source] Box<serenity::Error>),
 }
@@ -94,61 +101,53 @@ impl From<serenity::Error> for BotError {
     }
 }
 
-impl BotError {
-    pub fn user(message: impl Into<String>) -> Self {
-        Self::User(message.into())
+impl From<aimsbot_workflows::ValidationError> for BotError {
+    fn from(error: aimsbot_workflows::ValidationError) -> Self {
+        Self::Service(ServiceError::Invalid(error))
     }
+}
 
+impl BotError {
     pub fn user_message(&self) -> String {
         match self {
-            BotError::Refused(refusal) => refusal.message(),
+            BotError::Service(e) => text::service_error(e),
             BotError::User(message) => message.clone(),
-            BotError::Store(e) => e.user_message(),
-            BotError::Discord(_) => {
-                "Discord did not accept my answer; nothing was recorded by this step, please try again".to_owned()
-            }
+            BotError::Discord(_) => text::REPLY_FAILED.to_owned(),
         }
     }
 
     fn is_internal(&self) -> bool {
-        matches!(
-            self,
-            BotError::Discord(_)
-                | BotError::Store(StoreError::Backend(_) | StoreError::Incompatible(_))
-        )
+        match self {
+            BotError::Service(e) => e.is_internal(),
+            BotError::User(_) => false,
+            BotError::Discord(_) => true,
+        }
     }
 }
 
 pub type Ctx<'a> = poise::Context<'a, Data, BotError>;
 pub type AppCtx<'a> = poise::ApplicationContext<'a, Data, BotError>;
 
-/// The caller's aimsbot roles, and a refusal unless they grant `permission`.
-pub fn require(ctx: Ctx<'_>, permission: Permission) -> Result<Roles, BotError> {
-    let member_roles = ctx.author_member_roles();
-    let roles = identity::roles(&member_roles, &ctx.data().shared.settings.roles);
-    roles.require(permission)?;
-    Ok(roles)
-}
-
-trait AuthorRoles {
-    fn author_member_roles(&self) -> Vec<serenity::all::RoleId>;
-}
-
-impl AuthorRoles for Ctx<'_> {
-    fn author_member_roles(&self) -> Vec<serenity::all::RoleId> {
-        match self {
-            poise::Context::Application(app) => app
-                .interaction
-                .member
-                .as_ref()
-                .map(|m| m.roles.clone())
-                .unwrap_or_default(),
-            poise::Context::Prefix(p) => p
-                .msg
-                .member
-                .as_ref()
-                .map(|m| m.roles.clone())
-                .unwrap_or_default(),
+impl Data {
+    /// The caller of an interaction in a guild: who they are and the aimsbot roles their
+    /// Discord roles grant in that guild (none in a guild that is not served).
+    pub fn caller(
+        &self,
+        guild: serenity::all::GuildId,
+        user: &serenity::all::User,
+        member: Option<&serenity::all::Member>,
+    ) -> Caller {
+        let roles = match self.config.guilds.get(&guild.get()) {
+            Some(settings) => identity::roles(
+                member.map(|m| m.roles.as_slice()).unwrap_or_default(),
+                &settings.roles,
+            ),
+            None => aimsbot_workflows::access::Roles::default(),
+        };
+        Caller {
+            guild: identity::guild(guild),
+            actor: identity::actor(user, member),
+            roles,
         }
     }
 }
@@ -165,58 +164,64 @@ impl std::fmt::Debug for DiscordBot {
     }
 }
 
-/// Discord's own API, which needs serenity's rate limiter; anything else is a proxy or test
-/// double that does its own.
-const DISCORD_API: &str = "https://discord.com";
-
 impl DiscordBot {
     /// Starts the bot when `discord.token` is set; otherwise logs that Discord is not
-    /// configured and returns `None`. Returns once the client is built (before the gateway
-    /// connects: readiness reports that).
-    pub async fn start_if_configured(shared: &Shared) -> anyhow::Result<Option<DiscordBot>> {
-        let settings = &shared.settings.discord;
-        let Some(token) = &settings.token else {
+    /// configured and returns `None`. Returns once the client is built and `link` holds its
+    /// HTTP client (before the gateway connects: readiness reports that).
+    pub async fn start_if_configured(
+        settings: &Settings,
+        state: &AppState,
+        link: &DiscordLink,
+        client: reqwest::Client,
+    ) -> anyhow::Result<Option<DiscordBot>> {
+        let discord = &settings.discord;
+        let Some(token) = &discord.token else {
             tracing::info!(
                 "Discord is not configured (set discord.token or AIMSBOT_DISCORD__TOKEN): \
                  running without the bot"
             );
             return Ok(None);
         };
-        let base = settings.api_base_url.as_str().trim_end_matches('/');
-        let mut http = HttpBuilder::new(token.expose_secret());
+        let base = discord.api_base_url.as_str().trim_end_matches('/');
+        let mut http = HttpBuilder::new(token.expose_secret()).client(client);
         if base != DISCORD_API {
-            // serenity applies a proxy only with its rate limiter off (the proxy's job then).
+            // serenity applies a proxy only with its rate limiter off; aimsbot paces itself.
             tracing::info!(api_base_url = base, "using a Discord-compatible API proxy");
             http = http.proxy(base).ratelimiter_disabled(true);
         }
-        if let Some(application_id) = settings.application_id {
+        if let Some(application_id) = discord.application_id {
             http = http.application_id(application_id.into());
         }
+        let data = Arc::new(Data {
+            services: state.services.clone(),
+            config: Arc::new(DiscordConfig::from_settings(settings)),
+            readiness: state.readiness.clone(),
+        });
         let framework = poise::Framework::builder()
             .options(commands::framework_options())
-            .setup({
-                let shared = shared.clone();
-                move |ctx, ready, framework| {
-                    Box::pin(async move {
-                        tracing::info!(bot = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
-                        commands::register(ctx, &framework.options().commands, &shared.settings.discord.guild_ids).await;
-                        shared.discord.set(GatewayState::Connected);
-                        Ok(Data { shared })
-                    })
-                }
+            .setup(move |ctx, ready, framework| {
+                Box::pin(async move {
+                    tracing::info!(bot = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+                    let served: Vec<u64> = data.config.guilds.keys().copied().collect();
+                    commands::register(ctx, &framework.options().commands, &served).await;
+                    data.readiness.set_gateway(GatewayState::Connected);
+                    Ok(Arc::unwrap_or_clone(data))
+                })
             })
             .build();
-        shared.discord.set(GatewayState::Connecting);
-        let mut client = ClientBuilder::new_with_http(http.build(), GatewayIntents::GUILDS)
-            .framework(framework)
-            .await?;
+        state.readiness.set_gateway(GatewayState::Connecting);
+        let mut client =
+            ClientBuilder::new_with_http(http.build(), GatewayIntents::GUILDS)
+                .framework(framework)
+                .await?;
+        let _ = link.http.set(client.http.clone());
         let shard_manager = client.shard_manager.clone();
-        let status = shared.discord.clone();
+        let readiness = state.readiness.clone();
         let task = tokio::spawn(async move {
             if let Err(e) = client.start().await {
                 tracing::error!("the Discord client stopped: {e}");
             }
-            status.set(GatewayState::Connecting);
+            readiness.set_gateway(GatewayState::Connecting);
         });
         Ok(Some(DiscordBot {
             shard_manager,
@@ -231,7 +236,7 @@ impl DiscordBot {
 }
 
 /// Everything poise does not route itself: component and modal interactions of guided
-/// prompts, and gateway state changes.
+/// prompts, servers joined, and gateway state changes.
 async fn on_event(
     ctx: &serenity::all::Context,
     event: &FullEvent,
@@ -240,22 +245,29 @@ async fn on_event(
     match event {
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(click),
-        } => {
-            prompts::on_component(ctx, data, click).await;
-        }
+        } => interactions::on_component(ctx, data, click).await,
         FullEvent::InteractionCreate {
             interaction: Interaction::Modal(submit),
-        } => {
-            prompts::on_modal(ctx, data, submit).await;
+        } => interactions::on_modal(ctx, data, submit).await,
+        FullEvent::GuildCreate { guild, .. } if !data.config.guilds.contains_key(&guild.id.get()) => {
+            tracing::warn!(
+                guild = guild.id.get(),
+                name = %guild.name,
+                "leaving a server that is not in the configuration (discord.guild_ids or \
+                 [guilds.<id>]); add its id and invite the bot again to serve it"
+            );
+            if let Err(e) = guild.id.leave(&ctx.http).await {
+                tracing::error!(guild = guild.id.get(), "could not leave the server: {e}");
+            }
         }
-        FullEvent::Ready { .. } => data.shared.discord.set(GatewayState::Connected),
+        FullEvent::Ready { .. } => data.readiness.set_gateway(GatewayState::Connected),
         FullEvent::ShardStageUpdate { event } => {
             let state = if event.new == serenity::gateway::ConnectionStage::Connected {
                 GatewayState::Connected
             } else {
                 GatewayState::Connecting
             };
-            data.shared.discord.set(state);
+            data.readiness.set_gateway(state);
         }
         _ => {}
     }

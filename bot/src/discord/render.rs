@@ -1,19 +1,25 @@
-//! How aimsbot's answers look in Discord: user text escaped so it cannot format or mention,
+//! How aimsbot's answers look in Discord: typed text escaped so it cannot format or mention,
 //! mentions switched off on every message, records and prompts laid out within Discord's
 //! limits (2,000 characters a message, 45 a label, 100 a placeholder, 25 options a menu).
+//! The sentences themselves are in [`super::text`].
 
-use aimsbot_workflows::flow::{InputKind, Prompt, Step};
+use aimsbot_workflows::flow::{Field, FlowKind, InputKind, Problem, Prompt};
 use aimsbot_workflows::records::Record;
-use aimsbot_workflows::{LedgerEvent, StoredRecord, ValidationError};
+use aimsbot_workflows::{GuildId, LedgerEvent, Reference, StoredRecord, Timestamp};
 use serenity::all::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateInputText,
     CreateModal, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption, InputTextStyle,
 };
 
+use super::component_id::{AttestationButton, ComponentId, PromptAction};
+use super::text;
+
 /// Discord's limit on a message's content.
 pub const MAX_CONTENT: usize = 2000;
 /// How much of one free-text answer a summary shows.
 const MAX_VALUE_SHOWN: usize = 300;
+/// Discord's limit on a modal text input.
+const MAX_INPUT: usize = 4000;
 
 /// Mentions that ping nobody: `@everyone`, roles and users typed by people stay text.
 pub fn no_mentions() -> CreateAllowedMentions {
@@ -65,44 +71,29 @@ pub fn fit(content: String) -> String {
     }
 }
 
-/// The component ids aimsbot uses: `aims:<session>:<action>[:<arg>…]`.
-pub mod ids {
-    pub const PREFIX: &str = "aims";
+/// Discord's timestamp markup: every reader sees it in their own time zone.
+pub fn discord_time(at: Timestamp) -> String {
+    format!("<t:{}:F>", at.as_datetime().timestamp())
+}
 
-    pub fn form(session: &str) -> String {
-        format!("{PREFIX}:{session}:form")
-    }
-    pub fn pick(session: &str, key: &str) -> String {
-        format!("{PREFIX}:{session}:pick:{key}")
-    }
-    pub fn pick_value(session: &str, key: &str, value: &str) -> String {
-        format!("{PREFIX}:{session}:pick:{key}:{value}")
-    }
-    pub fn action(session: &str, action: &str) -> String {
-        format!("{PREFIX}:{session}:{action}")
-    }
-    /// Attestation answers carry the attestation itself, not a session: `aims:att:<REF>:<answer>`.
-    pub fn attestation(reference: &str, answer: &str) -> String {
-        format!("{PREFIX}:att:{reference}:{answer}")
+fn button(id: ComponentId, label: &str, style: ButtonStyle) -> CreateButton {
+    CreateButton::new(id.to_string()).label(label).style(style)
+}
+
+fn action(session: &str, action: PromptAction) -> ComponentId {
+    ComponentId::Action {
+        session: session.to_owned(),
+        action,
     }
 }
 
-fn button(id: String, label: &str, style: ButtonStyle) -> CreateButton {
-    CreateButton::new(id).label(label).style(style)
-}
-
-/// A form prompt as a modal, prefilled with what was typed before (cut to what each input
-/// accepts, as Discord refuses longer prefills).
-pub fn modal(
-    session: &str,
-    title: &str,
-    steps: &[&Step],
-    prefill: &std::collections::BTreeMap<&str, String>,
-    zone: &str,
-) -> CreateModal {
-    let rows = steps
+/// A form as a modal, prefilled with what was typed before (cut to what each input accepts,
+/// as Discord refuses longer prefills).
+pub fn modal(session: &str, title: &str, fields: &[Field], zone: &str) -> CreateModal {
+    let rows = fields
         .iter()
-        .map(|step| {
+        .map(|field| {
+            let step = field.step;
             let (max, style) = match step.kind {
                 InputKind::Text {
                     max,
@@ -117,68 +108,83 @@ pub fn modal(
                     InputTextStyle::Short,
                 ),
             };
-            let max = max.min(4000);
+            let max = max.min(MAX_INPUT);
             let mut input = CreateInputText::new(style, step.label, step.key)
-                .required(step.required)
+                .required(field.required)
                 .max_length(u16::try_from(max).unwrap_or(4000));
             let placeholder = step.placeholder.replace("{zone}", zone);
             if !placeholder.is_empty() {
                 input = input.placeholder(truncate(&placeholder, 99));
             }
-            if let Some(text) = prefill.get(step.key).filter(|t| !t.is_empty()) {
+            if let Some(text) = field.prefill.as_deref().filter(|t| !t.is_empty()) {
                 input = input.value(text.chars().take(max).collect::<String>());
             }
             CreateActionRow::InputText(input)
         })
         .collect();
-    CreateModal::new(ids::form(session), truncate(title, 44)).components(rows)
+    let id = ComponentId::Form {
+        session: session.to_owned(),
+    };
+    CreateModal::new(id.to_string(), truncate(title, 44)).components(rows)
 }
 
-/// A prompt shown as a message: its text and its components.
+/// A message's text and its components.
+#[derive(Debug, Clone, Default)]
 pub struct Shown {
     pub content: String,
     pub components: Vec<CreateActionRow>,
 }
 
-/// A choice or summary prompt (forms are modals), with `problems` listed first.
-pub fn message_prompt(
+impl Shown {
+    pub fn text(content: impl Into<String>) -> Self {
+        Self {
+            content: fit(content.into()),
+            components: Vec::new(),
+        }
+    }
+}
+
+/// A question or the summary as a message (forms are modals, or a button that opens one),
+/// with `problems` listed first.
+pub fn prompt_message(
     session: &str,
-    title: &str,
+    flow: FlowKind,
     prompt: &Prompt,
-    problems: &[ValidationError],
-    has_choices: bool,
+    problems: &[Problem],
+    follow_up_handle: Option<&str>,
 ) -> Shown {
-    let mut content = format!("**{}**\n", escape(title));
+    let flow = aimsbot_workflows::flow::flow(flow);
+    let mut content = format!("**{}**\n", escape(flow.title));
     if !problems.is_empty() {
-        content.push_str(&problem_list(problems));
+        content.push_str(&text::problem_list(problems));
     }
     let cancel = button(
-        ids::action(session, "cancel"),
+        action(session, PromptAction::Cancel),
         "Cancel",
         ButtonStyle::Danger,
     );
-    match prompt {
+    let components = match prompt {
         Prompt::Choose {
             step,
             number,
             total,
         } => {
-            content.push_str(&format!("Question {number} of {total}: **{}**", step.label));
-            let mut rows = Vec::new();
+            content.push_str(&text::question(*number, *total, step.label));
             match step.kind {
                 InputKind::Choice(options) if options.len() <= 3 => {
                     let mut buttons: Vec<CreateButton> = options
                         .iter()
                         .map(|(value, label)| {
-                            button(
-                                ids::pick_value(session, step.key, value),
-                                label,
-                                ButtonStyle::Primary,
-                            )
+                            let id = ComponentId::PickValue {
+                                session: session.to_owned(),
+                                key: step.key.to_owned(),
+                                value: (*value).to_owned(),
+                            };
+                            button(id, label, ButtonStyle::Primary)
                         })
                         .collect();
                     buttons.push(cancel);
-                    rows.push(CreateActionRow::Buttons(buttons));
+                    vec![CreateActionRow::Buttons(buttons)]
                 }
                 InputKind::Choice(options) | InputKind::MultiChoice { options, .. } => {
                     let menu_options = options
@@ -187,8 +193,12 @@ pub fn message_prompt(
                             CreateSelectMenuOption::new(truncate(label, 99), *value)
                         })
                         .collect();
+                    let id = ComponentId::Pick {
+                        session: session.to_owned(),
+                        key: step.key.to_owned(),
+                    };
                     let mut menu = CreateSelectMenu::new(
-                        ids::pick(session, step.key),
+                        id.to_string(),
                         CreateSelectMenuKind::String {
                             options: menu_options,
                         },
@@ -198,90 +208,171 @@ pub fn message_prompt(
                         menu = menu
                             .min_values(u8::try_from(min).unwrap_or(1))
                             .max_values(u8::try_from(options.len()).unwrap_or(25));
-                        content.push_str("\nChoose all that apply.");
+                        content.push_str(text::CHOOSE_ALL);
                     }
-                    rows.push(CreateActionRow::SelectMenu(menu));
-                    rows.push(CreateActionRow::Buttons(vec![cancel]));
+                    vec![
+                        CreateActionRow::SelectMenu(menu),
+                        CreateActionRow::Buttons(vec![cancel]),
+                    ]
                 }
-                _ => {
-                    // A typed step is never shown as a message; offer the form instead.
-                    rows.push(CreateActionRow::Buttons(vec![
-                        button(
-                            ids::action(session, "next"),
-                            "Continue",
-                            ButtonStyle::Primary,
-                        ),
-                        cancel,
-                    ]));
-                }
-            }
-            Shown {
-                content: fit(content),
-                components: rows,
+                // A typed step is never asked as a message; offer the form instead.
+                _ => vec![CreateActionRow::Buttons(vec![
+                    button(
+                        action(session, PromptAction::Next),
+                        "Continue",
+                        ButtonStyle::Primary,
+                    ),
+                    cancel,
+                ])],
             }
         }
         Prompt::Summary { lines } => {
-            content.push_str("Please check your answers. Nothing is recorded until you confirm.\n");
+            content.push_str(text::SUMMARY_INTRO);
             for (label, value) in lines {
                 content.push_str(&format!(
                     "**{label}:** {}\n",
                     escape(&truncate(value, MAX_VALUE_SHOWN))
                 ));
             }
+            if let Some(handle) = follow_up_handle {
+                content.push_str(&text::handle_before_confirm(handle));
+            }
             let mut buttons = vec![
                 button(
-                    ids::action(session, "confirm"),
+                    action(session, PromptAction::Confirm),
                     "Confirm",
                     ButtonStyle::Success,
                 ),
                 button(
-                    ids::action(session, "edit"),
+                    action(session, PromptAction::Edit),
                     "Edit answers",
                     ButtonStyle::Secondary,
                 ),
             ];
-            if has_choices {
+            if flow.has_choices() {
                 buttons.push(button(
-                    ids::action(session, "choices"),
+                    action(session, PromptAction::ChangeChoices),
                     "Change choices",
                     ButtonStyle::Secondary,
                 ));
             }
             buttons.push(cancel);
-            Shown {
-                content: fit(content),
-                components: vec![CreateActionRow::Buttons(buttons)],
-            }
+            vec![CreateActionRow::Buttons(buttons)]
         }
         Prompt::Form { .. } => {
             let label = if problems.is_empty() {
-                content.push_str("A few more answers to type.");
+                content.push_str(text::MORE_TO_TYPE);
                 "Continue"
             } else {
-                content.push_str("Nothing was recorded yet; what you typed is kept.");
+                content.push_str(text::FIX_TYPED);
                 "Fix answers"
             };
-            Shown {
-                content: fit(content),
-                components: vec![CreateActionRow::Buttons(vec![
-                    button(ids::action(session, "next"), label, ButtonStyle::Primary),
-                    cancel,
-                ])],
-            }
+            vec![CreateActionRow::Buttons(vec![
+                button(action(session, PromptAction::Next), label, ButtonStyle::Primary),
+                cancel,
+            ])]
         }
+    };
+    Shown {
+        content: fit(content),
+        components,
     }
 }
 
-/// "Some answers need fixing" with one line per problem.
-pub fn problem_list(problems: &[ValidationError]) -> String {
-    let mut text = String::from("Some answers need fixing:\n");
-    for problem in problems {
-        text.push_str(&format!("• {}\n", escape(&truncate(&problem.message, 300))));
-    }
-    text
+/// The buttons that answer one attestation.
+pub fn attestation_buttons(guild: &GuildId, reference: Reference) -> CreateActionRow {
+    let id = |button: AttestationButton| ComponentId::Attestation {
+        guild: guild.clone(),
+        reference,
+        button,
+    };
+    CreateActionRow::Buttons(vec![
+        self::button(
+            id(AttestationButton::Attest),
+            &text::attest_button(reference),
+            ButtonStyle::Success,
+        ),
+        self::button(
+            id(AttestationButton::NotYet),
+            text::NOT_YET_BUTTON,
+            ButtonStyle::Secondary,
+        ),
+        self::button(
+            id(AttestationButton::Decline),
+            text::DECLINE_BUTTON,
+            ButtonStyle::Danger,
+        ),
+    ])
 }
 
-/// A record in full, for `show` commands and confirmations.
+/// The modal that asks why someone declines an attestation.
+pub fn decline_modal(guild: &GuildId, reference: Reference) -> CreateModal {
+    let input = CreateInputText::new(
+        InputTextStyle::Paragraph,
+        text::DECLINE_QUESTION,
+        aimsbot_workflows::flow::keys::DECLINED_REASON,
+    )
+    .placeholder(text::DECLINE_PLACEHOLDER)
+    .max_length(4000);
+    let id = ComponentId::Attestation {
+        guild: guild.clone(),
+        reference,
+        button: AttestationButton::Reason,
+    };
+    CreateModal::new(id.to_string(), text::decline_title(reference))
+        .components(vec![CreateActionRow::InputText(input)])
+}
+
+/// A button that asks again for a reason to decline.
+pub fn decline_again(guild: &GuildId, reference: Reference) -> CreateActionRow {
+    let id = ComponentId::Attestation {
+        guild: guild.clone(),
+        reference,
+        button: AttestationButton::Decline,
+    };
+    CreateActionRow::Buttons(vec![button(
+        id,
+        text::DECLINE_WITH_REASON_BUTTON,
+        ButtonStyle::Danger,
+    )])
+}
+
+/// One attestation as a line: reference, version, due date, the statement quoted.
+pub fn attestation_line(stored: &StoredRecord) -> String {
+    let Record::Attestation(a) = &stored.record else {
+        return String::new();
+    };
+    let due = a.due_at.map(text::due).unwrap_or_default();
+    format!(
+        "**{}** (version {}{due}):\n> {}",
+        stored.reference,
+        escape(a.statement.version.as_str()),
+        escape(&truncate(a.statement.text.as_str(), 300)).replace('\n', "\n> ")
+    )
+}
+
+/// Records of one kind, one line each, or `empty`.
+pub fn list_lines(records: &[StoredRecord], empty: &str) -> String {
+    if records.is_empty() {
+        return empty.to_owned();
+    }
+    let mut out = String::new();
+    for record in records {
+        let status = record
+            .record
+            .status()
+            .map(|s| format!(" · {}", s.replace('_', " ")))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "**{}** {}{status}\n",
+            record.reference,
+            escape(&truncate(&record.record.title(), 120))
+        ));
+    }
+    out
+}
+
+/// A record in full, for `show` commands.
 pub fn record_details(stored: &StoredRecord) -> String {
     let mut lines = vec![format!(
         "**{}**: {}",
@@ -313,7 +404,7 @@ pub fn record_details(stored: &StoredRecord) -> String {
                 let criteria: Vec<&str> = assessment.criteria.iter().map(|c| c.label()).collect();
                 lines.push(field("Serious-incident assessment", criteria.join("; ")));
             }
-            lines.extend(r.deadlines.iter().map(deadline_line));
+            lines.extend(r.deadlines.iter().map(text::deadline_line));
         }
         Record::HumanOverride(r) => {
             lines.push(field("AI system", r.ai_system.to_string()));
@@ -374,27 +465,9 @@ pub fn record_details(stored: &StoredRecord) -> String {
     fit(lines.join("\n"))
 }
 
-pub fn deadline_line(deadline: &aimsbot_workflows::ai_act::ReportingDeadline) -> String {
-    let when = if deadline.days == 0 {
-        format!("immediately (by {})", discord_time(deadline.due_at))
-    } else {
-        format!(
-            "within {} days, by {}",
-            deadline.days,
-            discord_time(deadline.due_at)
-        )
-    };
-    format!("⏰ **{}**: {} — {when}", deadline.article, deadline.summary)
-}
-
-/// Discord's timestamp markup: every reader sees it in their own time zone.
-pub fn discord_time(at: aimsbot_workflows::Timestamp) -> String {
-    format!("<t:{}:F>", at.as_datetime().timestamp())
-}
-
 /// A record's timeline, one line per event, newest last.
 pub fn timeline(events: &[LedgerEvent]) -> String {
-    let mut text = String::from("**Timeline**\n");
+    let mut out = String::from("**Timeline**\n");
     for event in events {
         let note = event
             .payload
@@ -408,14 +481,19 @@ pub fn timeline(events: &[LedgerEvent]) -> String {
             .and_then(|n| n.as_str())
             .map(|n| format!(" (reason: {})", escape(&truncate(n, 200))))
             .unwrap_or_default();
-        text.push_str(&format!(
+        out.push_str(&format!(
             "{} · {} by {}{note}{reason}\n",
             discord_time(event.recorded_at),
             event.kind.as_str().replace('_', " "),
             escape(&event.actor.display_name)
         ));
     }
-    text
+    out
+}
+
+/// A record in full and its timeline.
+pub fn with_timeline(stored: &StoredRecord, events: &[LedgerEvent]) -> String {
+    fit(format!("{}\n\n{}", record_details(stored), timeline(events)))
 }
 
 #[cfg(test)]

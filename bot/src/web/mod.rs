@@ -7,22 +7,22 @@ use axum::routing::get;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::app::Shared;
+use crate::state::AppState;
 
 /// The routes, with the state they share.
-pub fn router(shared: Shared) -> Router {
+pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .with_state(shared)
+        .with_state(state)
 }
 
 /// Serves until `stop` turns true, then finishes requests in flight.
-pub async fn serve(listener: TcpListener, shared: Shared, mut stop: watch::Receiver<bool>) {
+pub async fn serve(listener: TcpListener, state: AppState, mut stop: watch::Receiver<bool>) {
     let shutdown = async move {
         let _ = stop.wait_for(|stopped| *stopped).await;
     };
-    if let Err(e) = axum::serve(listener, router(shared))
+    if let Err(e) = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
     {

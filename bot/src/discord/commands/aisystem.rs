@@ -1,14 +1,11 @@
 //! `/aisystem register|list|show`: the AI system inventory the other flows refer to.
 
 use aimsbot_workflows::RecordKind;
-use aimsbot_workflows::access::Permission;
-use aimsbot_workflows::flow::FlowKind;
-use aimsbot_workflows::ports::RecordQuery;
+use aimsbot_workflows::services::ai_systems::LIST_LIMIT;
 
-use super::incident::new_session;
-use super::{guild, list_lines, load, reply};
+use super::{caller, reply, request_id};
 use crate::discord::render;
-use crate::discord::{AppCtx, BotError, Ctx, require};
+use crate::discord::{AppCtx, BotError, Ctx, text};
 
 /// The AI system inventory.
 #[poise::command(
@@ -24,34 +21,25 @@ pub async fn aisystem(_: Ctx<'_>) -> Result<(), BotError> {
 /// Register an AI system you own (owners and compliance)
 #[poise::command(slash_command, guild_only)]
 async fn register(ctx: AppCtx<'_>) -> Result<(), BotError> {
-    require(ctx.into(), Permission::RegisterAiSystem)?;
-    let session = new_session(ctx, FlowKind::AiSystemRegistration)?;
-    super::start_flow(ctx, session, Vec::new()).await
+    let view = ctx
+        .data()
+        .services
+        .ai_systems
+        .register(&caller(ctx.into())?, &request_id(ctx.into()))
+        .await?;
+    super::show_prompt(ctx, view).await
 }
 
 /// List the AI systems registered in this server
 #[poise::command(slash_command, guild_only)]
 async fn list(ctx: Ctx<'_>) -> Result<(), BotError> {
-    require(ctx, Permission::ViewInventory)?;
-    let systems = ctx
-        .data()
-        .shared
-        .store
-        .records(&RecordQuery {
-            guild: Some(guild(ctx)?),
-            kind: Some(RecordKind::AiSystem),
-            limit: 50,
-            ..RecordQuery::default()
-        })
-        .await?;
+    let systems = ctx.data().services.ai_systems.list(&caller(ctx)?).await?;
     reply(
         ctx,
         format!(
-            "**AI systems** (at most 50)\n{}",
-            list_lines(
-                &systems,
-                "None registered yet: `/aisystem register` adds one."
-            )
+            "{}{}",
+            text::ai_systems_heading(LIST_LIMIT),
+            render::list_lines(&systems, text::NO_SYSTEMS)
         ),
     )
     .await
@@ -65,8 +53,12 @@ async fn show(
     #[autocomplete = "super::complete_ai_system"]
     reference: String,
 ) -> Result<(), BotError> {
-    require(ctx, Permission::ViewInventory)?;
     let reference = super::reference(&reference, RecordKind::AiSystem)?;
-    let stored = load(ctx, reference).await?;
+    let stored = ctx
+        .data()
+        .services
+        .ai_systems
+        .show(&caller(ctx)?, reference)
+        .await?;
     reply(ctx, render::record_details(&stored)).await
 }

@@ -1,22 +1,16 @@
-//! `/concern`: a confidential report (ISO/IEC 42001 A.3.3), continued privately by DM, named or
-//! anonymous. An anonymous reporter gets a follow-up handle; nothing that identifies them is
-//! stored. `/concern status` and `/concern follow-up` take the handle; compliance reads and
-//! answers concerns with `/concern show` and `/concern respond`.
+//! `/concern`: a confidential report (ISO/IEC 42001 A.3.3), continued privately by direct
+//! message, named or anonymous. An anonymous reporter gets a follow-up handle; nothing that
+//! identifies them is stored. `/concern status` and `/concern follow-up` take the handle (also
+//! in direct messages); compliance reads and answers concerns with `/concern show` and
+//! `/concern respond`.
 
-use aimsbot_workflows::access::Permission;
-use aimsbot_workflows::flow::FlowKind;
-use aimsbot_workflows::ports::RecordQuery;
-use aimsbot_workflows::records::Change;
-use aimsbot_workflows::records::Record;
-use aimsbot_workflows::text::Narrative;
-use aimsbot_workflows::{Actor, RecordKind, StoredRecord};
+use aimsbot_workflows::RecordKind;
+use aimsbot_workflows::services::prompts::PromptView;
 use serenity::all::CreateMessage;
 
-use super::incident::new_session;
-use super::{actor, load, reply};
-use crate::discord::prompts::{self, FOLLOW_UP_HANDLE};
-use crate::discord::render::no_mentions;
-use crate::discord::{AppCtx, BotError, Ctx, require};
+use super::{caller, reply, request_id};
+use crate::discord::render::{self, no_mentions};
+use crate::discord::{AppCtx, BotError, Ctx, text};
 
 /// Confidential concerns.
 #[poise::command(
@@ -28,67 +22,50 @@ pub async fn concern(_: Ctx<'_>) -> Result<(), BotError> {
     Ok(())
 }
 
-/// A random, readable handle: 12 characters from an alphabet without look-alikes.
-fn new_handle() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let bytes = uuid::Uuid::new_v4().into_bytes();
-    let chars: Vec<char> = bytes
-        .iter()
-        .take(12)
-        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
-        .collect();
-    format!(
-        "{}-{}-{}",
-        chars[..4].iter().collect::<String>(),
-        chars[4..8].iter().collect::<String>(),
-        chars[8..].iter().collect::<String>()
-    )
-}
-
 /// Raise a concern confidentially; I continue with you by direct message
 #[poise::command(slash_command, guild_only)]
 async fn raise(ctx: AppCtx<'_>) -> Result<(), BotError> {
-    require(ctx.into(), Permission::RaiseConcern)?;
-    let session = new_session(ctx, FlowKind::Concern)?.with_context(FOLLOW_UP_HANDLE, new_handle());
-    let session = ctx.data().shared.sessions.open_session(session).await?;
-    let first = prompts::first_message(ctx.data(), &session).await?;
+    let caller = caller(ctx.into())?;
+    // Opening the draft and a direct message can take longer than Discord's 3 seconds.
+    ctx.defer_ephemeral().await?;
+    let view = ctx
+        .data()
+        .services
+        .concerns
+        .raise(&caller, &request_id(ctx.into()))
+        .await?;
+    let PromptView::Ask {
+        session,
+        flow,
+        prompt,
+        problems,
+        follow_up_handle,
+    } = view
+    else {
+        // A replayed command whose draft already ended.
+        return reply(ctx.into(), text::CONCERN_ALREADY_STARTED.to_owned()).await;
+    };
+    let first = render::prompt_message(
+        &session,
+        flow,
+        &prompt,
+        &problems,
+        follow_up_handle.as_deref(),
+    );
     let dm = CreateMessage::new()
         .content(first.content)
         .components(first.components)
         .allowed_mentions(no_mentions());
-    let sent = ctx.interaction.user.direct_message(ctx.http(), dm).await;
-    let text = match sent {
-        Ok(_) => {
-            "🔒 I've sent you a direct message to continue privately. Nothing is recorded until you confirm there, \
-                  and you can choose to stay anonymous."
-        }
+    let text = match ctx.interaction.user.direct_message(ctx.http(), dm).await {
+        Ok(_) => text::CONCERN_DM_SENT,
         Err(e) => {
-            tracing::info!("could not open a DM for a concern: {e}");
-            "I couldn't send you a direct message. Allow direct messages from server members \
-             (Privacy settings) and run `/concern raise` again."
+            tracing::info!("could not open a direct message for a concern: {e}");
+            // Nothing of an undelivered draft is kept.
+            ctx.data().services.prompts.abandon(&session).await?;
+            text::CONCERN_DM_FAILED
         }
     };
     reply(ctx.into(), text.to_owned()).await
-}
-
-/// Finds the concern a follow-up handle belongs to.
-async fn by_handle(ctx: Ctx<'_>, handle: &str) -> Result<StoredRecord, BotError> {
-    let concerns = ctx
-        .data()
-        .shared
-        .store
-        .records(&RecordQuery {
-            kind: Some(RecordKind::Concern),
-            limit: 10_000,
-            ..RecordQuery::default()
-        })
-        .await?;
-    concerns
-        .into_iter()
-        .find(|c| matches!(&c.record, Record::Concern(concern) if concern.handle_matches(handle)))
-        .ok_or_else(|| {
-            BotError::user("No concern has that follow-up handle. Check it and try again.")
-        })
 }
 
 /// See the status of your anonymous concern and replies to it
@@ -99,8 +76,8 @@ async fn status(
     #[max_length = 40]
     handle: String,
 ) -> Result<(), BotError> {
-    let stored = by_handle(ctx, &handle).await?;
-    super::reply_with_timeline(ctx, &stored).await
+    let timeline = ctx.data().services.concerns.status(&handle).await?;
+    super::reply_with_timeline(ctx, &timeline).await
 }
 
 /// Add information to your anonymous concern
@@ -114,15 +91,14 @@ async fn follow_up(
     #[max_length = 4000]
     message: String,
 ) -> Result<(), BotError> {
-    let note =
-        Narrative::for_field("message", message).map_err(|e| BotError::user(e.to_string()))?;
-    let stored = by_handle(ctx, &handle).await?;
-    super::record_change(ctx, &stored, Actor::anonymous(), Change::Note { note }).await?;
-    reply(
-        ctx,
-        format!("✅ Added to {}, still anonymously.", stored.reference),
-    )
-    .await
+    ctx.defer_ephemeral().await?;
+    let reference = ctx
+        .data()
+        .services
+        .concerns
+        .follow_up(&request_id(ctx), &handle, message)
+        .await?;
+    reply(ctx, text::concern_followed_up(reference)).await
 }
 
 /// Read a concern (compliance)
@@ -131,10 +107,14 @@ async fn show(
     ctx: Ctx<'_>,
     #[description = "Its reference, e.g. CON-2026-0001"] reference: String,
 ) -> Result<(), BotError> {
-    require(ctx, Permission::ViewConcerns)?;
     let reference = super::reference(&reference, RecordKind::Concern)?;
-    let stored = load(ctx, reference).await?;
-    super::reply_with_timeline(ctx, &stored).await
+    let timeline = ctx
+        .data()
+        .services
+        .concerns
+        .show(&caller(ctx)?, reference)
+        .await?;
+    super::reply_with_timeline(ctx, &timeline).await
 }
 
 /// Answer a concern; the reporter reads it with /concern status (compliance)
@@ -146,11 +126,13 @@ async fn respond(
     #[max_length = 4000]
     message: String,
 ) -> Result<(), BotError> {
-    require(ctx, Permission::ViewConcerns)?;
     let reference = super::reference(&reference, RecordKind::Concern)?;
-    let note =
-        Narrative::for_field("message", message).map_err(|e| BotError::user(e.to_string()))?;
-    let stored = load(ctx, reference).await?;
-    super::record_change(ctx, &stored, actor(ctx), Change::Note { note }).await?;
-    reply(ctx, format!("✅ Your answer was added to {reference}.")).await
+    let caller = caller(ctx)?;
+    ctx.defer_ephemeral().await?;
+    ctx.data()
+        .services
+        .concerns
+        .respond(&caller, &request_id(ctx), reference, message)
+        .await?;
+    reply(ctx, text::concern_answered(reference)).await
 }

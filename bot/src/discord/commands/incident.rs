@@ -1,17 +1,15 @@
 //! `/incident report|show|list|update` and the "Report as AI incident" message context menu.
 
 use aimsbot_workflows::RecordKind;
-use aimsbot_workflows::access::Permission;
-use aimsbot_workflows::flow::{FlowKind, Session, context};
-use aimsbot_workflows::ports::RecordQuery;
+use aimsbot_workflows::flow::FlowKind;
+use aimsbot_workflows::flow::keys;
 use aimsbot_workflows::records::incident::IncidentStatus;
-use aimsbot_workflows::records::{Change, Record};
-use aimsbot_workflows::text::Narrative;
-use serde_json::json;
+use aimsbot_workflows::services::incidents::{QuotedMessage, ReportOptions, Scope};
 use serenity::all::Message;
 
-use super::{actor, guild, list_lines, load, reply};
-use crate::discord::{AppCtx, BotError, Ctx, require};
+use super::{caller, reply, request_id};
+use crate::discord::render;
+use crate::discord::{AppCtx, BotError, Ctx, text};
 
 /// Incident statuses as command choices.
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -22,9 +20,9 @@ pub enum StatusChoice {
     Closed,
 }
 
-impl StatusChoice {
-    fn status(self) -> IncidentStatus {
-        match self {
+impl From<StatusChoice> for IncidentStatus {
+    fn from(choice: StatusChoice) -> Self {
+        match choice {
             StatusChoice::Open => IncidentStatus::Open,
             StatusChoice::Triaged => IncidentStatus::Triaged,
             StatusChoice::Contained => IncidentStatus::Contained,
@@ -35,7 +33,7 @@ impl StatusChoice {
 
 /// Whose incidents to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, poise::ChoiceParameter)]
-pub enum Scope {
+pub enum ScopeChoice {
     #[name = "mine"]
     Mine,
     #[name = "all"]
@@ -53,22 +51,8 @@ pub async fn incident(_: Ctx<'_>) -> Result<(), BotError> {
     Ok(())
 }
 
-pub(super) fn new_session(ctx: AppCtx<'_>, flow: FlowKind) -> Result<Session, BotError> {
-    let shared = &ctx.data().shared;
-    let ttl = chrono::Duration::from_std(shared.settings.discord.session_ttl)
-        .unwrap_or(chrono::Duration::hours(24));
-    Ok(Session::new(
-        ctx.interaction.id.get().to_string(),
-        flow,
-        guild(ctx.into())?,
-        actor(ctx.into()),
-        shared.clock.now(),
-        ttl,
-    ))
-}
-
 macro_rules! complete_incident_choice {
-    ($($name:ident => $key:literal),+ $(,)?) => {
+    ($($name:ident => $key:expr),+ $(,)?) => {
         $(
             async fn $name(_: Ctx<'_>, partial: &str) -> serenity::all::CreateAutocompleteResponse {
                 super::complete_choice(FlowKind::IncidentReport, $key, partial)
@@ -78,11 +62,11 @@ macro_rules! complete_incident_choice {
 }
 
 complete_incident_choice!(
-    complete_kind => "kind",
-    complete_severity => "severity",
-    complete_harm => "harm_categories",
-    complete_serious => "serious",
-    complete_role => "organisation_role",
+    complete_kind => keys::INCIDENT_KIND,
+    complete_severity => keys::SEVERITY,
+    complete_harm => keys::HARM_CATEGORIES,
+    complete_serious => keys::SERIOUS,
+    complete_role => keys::ORGANISATION_ROLE,
 );
 
 /// Report an AI incident, near miss or hazard (guided, private to you until confirmed)
@@ -113,41 +97,48 @@ async fn report(
     #[autocomplete = "complete_role"]
     role: Option<String>,
 ) -> Result<(), BotError> {
-    require(ctx.into(), Permission::ReportIncident)?;
-    let mut session = new_session(ctx, FlowKind::IncidentReport)?;
-    if let Some(system) = system {
-        session = session.with_draft("ai_system", system);
-    }
-    let answers = [
-        ("kind", kind),
-        ("severity", severity),
-        ("harm_categories", harm),
-        ("serious", serious),
-        ("organisation_role", role),
-    ]
-    .into_iter()
-    .filter_map(|(key, value)| Some((key.to_owned(), vec![value?])))
-    .collect();
-    super::start_flow(ctx, session, answers).await
+    let options = ReportOptions {
+        system,
+        kind,
+        severity,
+        harm,
+        serious,
+        role,
+    };
+    let view = ctx
+        .data()
+        .services
+        .incidents
+        .report(&caller(ctx.into())?, &request_id(ctx.into()), options, None)
+        .await?;
+    super::show_prompt(ctx, view).await
 }
 
 /// Starts an incident report from a message, quoting it.
 #[poise::command(context_menu_command = "Report as AI incident", guild_only)]
 pub async fn report_message(ctx: AppCtx<'_>, message: Message) -> Result<(), BotError> {
-    require(ctx.into(), Permission::ReportIncident)?;
-    let quoted: String = message.content.chars().take(Narrative::MAX_CHARS).collect();
     // Discord sends the target message without `guild_id`, and `Message::link` would then make
     // a DM (`@me`) link: take the server from the interaction.
     let link = message.id.link(
         message.channel_id,
         message.guild_id.or(ctx.interaction.guild_id),
     );
-    let mut session =
-        new_session(ctx, FlowKind::IncidentReport)?.with_context(context::SOURCE_LINK, link);
-    if !quoted.trim().is_empty() {
-        session = session.with_draft("what_happened", quoted);
-    }
-    super::start_flow(ctx, session, Vec::new()).await
+    let quoted = QuotedMessage {
+        text: message.content.clone(),
+        link,
+    };
+    let view = ctx
+        .data()
+        .services
+        .incidents
+        .report(
+            &caller(ctx.into())?,
+            &request_id(ctx.into()),
+            ReportOptions::default(),
+            Some(quoted),
+        )
+        .await?;
+    super::show_prompt(ctx, view).await
 }
 
 /// Show an incident and its timeline
@@ -156,21 +147,14 @@ async fn show(
     ctx: Ctx<'_>,
     #[description = "Its reference, e.g. INC-2026-0042"] reference: String,
 ) -> Result<(), BotError> {
-    let roles = require(ctx, Permission::ViewOwnRecords)
-        .or_else(|_| require(ctx, Permission::ViewAllRecords))?;
     let reference = super::reference(&reference, RecordKind::Incident)?;
-    let stored = load(ctx, reference).await?;
-    let Record::Incident(incident) = &stored.record else {
-        return Err(BotError::user(format!("{reference} is not an incident")));
-    };
-    let own = incident
-        .reporter
-        .as_ref()
-        .is_some_and(|r| r.same_person(&actor(ctx)));
-    if !own && !roles.can(Permission::ViewAllRecords) && !roles.can(Permission::UpdateIncident) {
-        roles.require(Permission::ViewAllRecords)?;
-    }
-    super::reply_with_timeline(ctx, &stored).await
+    let timeline = ctx
+        .data()
+        .services
+        .incidents
+        .show(&caller(ctx)?, reference)
+        .await?;
+    super::reply_with_timeline(ctx, &timeline).await
 }
 
 /// List incidents: your own, or everyone's (compliance and auditors)
@@ -178,32 +162,31 @@ async fn show(
 async fn list(
     ctx: Ctx<'_>,
     #[description = "Only incidents in this status"] status: Option<StatusChoice>,
-    #[description = "Your own incidents, or everyone's"] scope: Option<Scope>,
+    #[description = "Your own incidents, or everyone's"] scope: Option<ScopeChoice>,
 ) -> Result<(), BotError> {
-    let roles = require(ctx, Permission::ViewOwnRecords)
-        .or_else(|_| require(ctx, Permission::ViewAllRecords))?;
-    let sees_all = roles.can(Permission::ViewAllRecords);
-    let scope = scope.unwrap_or(if sees_all { Scope::All } else { Scope::Mine });
-    if scope == Scope::All {
-        roles.require(Permission::ViewAllRecords)?;
-    }
-    let records = ctx
+    let scope = scope.map(|s| match s {
+        ScopeChoice::Mine => Scope::Mine,
+        ScopeChoice::All => Scope::All,
+    });
+    let listing = ctx
         .data()
-        .shared
-        .store
-        .records(&RecordQuery {
-            guild: Some(guild(ctx)?),
-            kind: Some(RecordKind::Incident),
-            status: status.map(|s| s.status().as_str().to_owned()),
-            person: (scope == Scope::Mine).then(|| actor(ctx)),
-            limit: 25,
-        })
+        .services
+        .incidents
+        .list(&caller(ctx)?, scope, status.map(Into::into))
         .await?;
-    let heading = match scope {
-        Scope::Mine => "**Your incidents** (newest first, at most 25)\n",
-        Scope::All => "**Incidents in this server** (newest first, at most 25)\n",
+    let heading = match listing.scope {
+        Scope::Mine => text::MY_INCIDENTS,
+        Scope::All => text::ALL_INCIDENTS,
     };
-    reply(ctx, format!("{heading}{}", list_lines(&records, "None."))).await
+    reply(
+        ctx,
+        format!(
+            "{}{}",
+            text::newest_first(heading, listing.limit),
+            render::list_lines(&listing.records, text::NONE)
+        ),
+    )
+    .await
 }
 
 /// Update an incident's status or add a timeline note (owners and compliance)
@@ -216,31 +199,24 @@ async fn update(
     #[max_length = 4000]
     note: Option<String>,
 ) -> Result<(), BotError> {
-    require(ctx, Permission::UpdateIncident)?;
     let reference = super::reference(&reference, RecordKind::Incident)?;
-    let note = note
-        .map(|n| Narrative::for_field("note", n).map_err(|e| BotError::user(e.to_string())))
-        .transpose()?;
-    let change = match (status, note) {
-        (Some(status), note) => Change::Status {
-            changes: json!({"status": status.status()})
-                .as_object()
-                .cloned()
-                .unwrap_or_default(),
+    // Recording may take longer than Discord's 3 seconds.
+    ctx.defer_ephemeral().await?;
+    let committed = ctx
+        .data()
+        .services
+        .incidents
+        .update(
+            &caller(ctx)?,
+            &request_id(ctx),
+            reference,
+            status.map(Into::into),
             note,
-        },
-        (None, Some(note)) => Change::Note { note },
-        (None, None) => return Err(BotError::user("Give a new status, a note, or both.")),
-    };
-    let stored = load(ctx, reference).await?;
-    let committed = super::record_change(ctx, &stored, actor(ctx), change).await?;
-    let status = committed.record.record.status().unwrap_or("unchanged");
+        )
+        .await?;
     reply(
         ctx,
-        format!(
-            "✅ {reference} updated: status {}.",
-            status.replace('_', " ")
-        ),
+        text::incident_updated(reference, committed.record.record.status()),
     )
     .await
 }

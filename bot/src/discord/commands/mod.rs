@@ -1,6 +1,6 @@
-//! The slash commands and the message context menu, registered on startup, and how their
-//! failures reach the person: an ephemeral message that pings nobody, with internal detail
-//! kept for the logs.
+//! The slash commands and the message context menu: each parses its options, calls a use
+//! case and renders the result. Registered in every served server on startup; failures reach
+//! the person as an ephemeral message that pings nobody, with internal detail kept for logs.
 
 mod aisystem;
 mod attest;
@@ -8,12 +8,15 @@ mod concern;
 mod incident;
 mod override_log;
 
-use aimsbot_workflows::ports::RecordQuery;
-use aimsbot_workflows::{RecordKind, Reference, StoredRecord, ValidationError};
+use aimsbot_workflows::flow::FlowKind;
+use aimsbot_workflows::services::prompts::PromptView;
+use aimsbot_workflows::services::{Caller, Timeline};
+use aimsbot_workflows::{RecordKind, Reference};
 use serenity::all::{CreateAutocompleteResponse, GuildId as DiscordGuildId};
 
 use super::render::{self, no_mentions};
-use super::{BotError, Ctx, Data, identity, on_event};
+use super::respond::{Origin, Responder};
+use super::{AppCtx, BotError, Ctx, Data, identity, interactions, on_event, text};
 
 pub fn framework_options() -> poise::FrameworkOptions<Data, BotError> {
     poise::FrameworkOptions {
@@ -26,6 +29,7 @@ pub fn framework_options() -> poise::FrameworkOptions<Data, BotError> {
             aisystem::aisystem(),
         ],
         on_error: |error| Box::pin(on_error(error)),
+        command_check: Some(|ctx| Box::pin(served(ctx))),
         event_handler: |framework, event| {
             Box::pin(on_event(
                 framework.serenity_context,
@@ -39,30 +43,43 @@ pub fn framework_options() -> poise::FrameworkOptions<Data, BotError> {
     }
 }
 
-/// Registers the commands in the configured guilds (instant), or globally (Discord may take
-/// up to an hour to show new global commands). A failure is logged, not fatal: commands
-/// registered earlier keep working.
+/// Refuses every command from a server aimsbot does not serve, before anything is read or
+/// written. Direct messages pass: their use cases check the guild of what they touch.
+async fn served(ctx: Ctx<'_>) -> Result<bool, BotError> {
+    match ctx.guild_id() {
+        Some(guild) if !ctx.data().config.guilds.contains_key(&guild.get()) => {
+            Err(BotError::User(text::not_served(&identity::guild(guild))))
+        }
+        _ => Ok(true),
+    }
+}
+
+/// Registers the commands in each served server (instantly visible), and removes any global
+/// registration an earlier setup left, so no other server is offered the commands. A failure
+/// is logged, not fatal: commands registered earlier keep working.
 pub async fn register(
     ctx: &serenity::all::Context,
     commands: &[poise::Command<Data, BotError>],
     guild_ids: &[u64],
 ) {
-    let result = if guild_ids.is_empty() {
-        poise::builtins::register_globally(ctx, commands).await
-    } else {
-        let mut result = Ok(());
-        for guild in guild_ids {
-            if let Err(e) =
-                poise::builtins::register_in_guild(ctx, commands, DiscordGuildId::new(*guild)).await
-            {
-                result = Err(e);
-            }
+    let mut failed = false;
+    for guild in guild_ids {
+        if let Err(e) =
+            poise::builtins::register_in_guild(ctx, commands, DiscordGuildId::new(*guild)).await
+        {
+            tracing::error!(guild, "registering slash commands failed: {e}");
+            failed = true;
         }
-        result
-    };
-    match result {
-        Ok(()) => tracing::info!(commands = commands.len(), "slash commands registered"),
-        Err(e) => tracing::error!("registering slash commands failed: {e}"),
+    }
+    if let Err(e) = serenity::all::Command::set_global_commands(&ctx.http, Vec::new()).await {
+        tracing::warn!("removing global slash commands failed: {e}");
+    }
+    if !failed {
+        tracing::info!(
+            commands = commands.len(),
+            servers = guild_ids.len(),
+            "slash commands registered"
+        );
     }
 }
 
@@ -72,8 +89,17 @@ async fn on_error(error: poise::FrameworkError<'_, Data, BotError>) {
             if error.is_internal() {
                 tracing::error!(command = %ctx.command().qualified_name, "command failed: {error}");
             }
+            if matches!(error, BotError::Discord(_)) {
+                // The answer did not get through; another is unlikely to.
+                return;
+            }
             (*ctx, error.user_message())
         }
+        poise::FrameworkError::CommandCheckFailed {
+            error: Some(error),
+            ctx,
+            ..
+        } => (*ctx, error.user_message()),
         poise::FrameworkError::ArgumentParse {
             error, input, ctx, ..
         } => {
@@ -83,10 +109,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, BotError>) {
             };
             (*ctx, message)
         }
-        poise::FrameworkError::GuildOnly { ctx, .. } => (
-            *ctx,
-            "This command works in a server, not in direct messages.".to_owned(),
-        ),
+        poise::FrameworkError::GuildOnly { ctx, .. } => (*ctx, text::WORKS_IN_A_SERVER.to_owned()),
         other => {
             tracing::warn!("{other}");
             return;
@@ -101,57 +124,29 @@ async fn on_error(error: poise::FrameworkError<'_, Data, BotError>) {
     }
 }
 
-/// The guild the command runs in, as a tenant.
-fn guild(ctx: Ctx<'_>) -> Result<aimsbot_workflows::GuildId, BotError> {
-    ctx.guild_id()
-        .map(identity::guild)
-        .ok_or_else(|| BotError::user("This command works in a server, not in direct messages."))
-}
-
-fn actor(ctx: Ctx<'_>) -> aimsbot_workflows::Actor {
+/// The caller of a command run in a server.
+fn caller(ctx: Ctx<'_>) -> Result<Caller, BotError> {
+    let guild = ctx
+        .guild_id()
+        .ok_or_else(|| BotError::User(text::WORKS_IN_A_SERVER.to_owned()))?;
     let member = match ctx {
         poise::Context::Application(app) => app.interaction.member.as_deref(),
         poise::Context::Prefix(_) => None,
     };
-    identity::actor(ctx.author(), member)
+    Ok(ctx.data().caller(guild, ctx.author(), member))
+}
+
+/// The id of the interaction a command answers: it makes the command's write happen once.
+fn request_id(ctx: Ctx<'_>) -> String {
+    ctx.id().to_string()
 }
 
 /// Parses a reference typed as a command option, expecting `kind`.
 fn reference(text: &str, kind: RecordKind) -> Result<Reference, BotError> {
-    let reference: Reference = text
-        .parse()
-        .map_err(|e: ValidationError| BotError::user(e.message))?;
-    if reference.kind() != kind {
-        return Err(BotError::user(format!(
-            "{reference} is not {} reference (they start with {}-)",
-            article(kind),
-            kind.prefix()
-        )));
-    }
-    Ok(reference)
+    Ok(Reference::parse_as(text, kind)?)
 }
 
-fn article(kind: RecordKind) -> String {
-    let name = kind.as_str().replace('_', " ");
-    if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        format!("an {name}")
-    } else {
-        format!("a {name}")
-    }
-}
-
-/// Loads a record of the guild or says it does not exist.
-async fn load(ctx: Ctx<'_>, reference: Reference) -> Result<StoredRecord, BotError> {
-    let guild = guild(ctx)?;
-    ctx.data()
-        .shared
-        .store
-        .record(&guild, &reference)
-        .await?
-        .ok_or_else(|| BotError::user(format!("{reference} was not found in this server.")))
-}
-
-/// Sends an ephemeral reply that pings nobody.
+/// Sends an ephemeral reply that pings nobody (an edit when the command was deferred).
 async fn reply(ctx: Ctx<'_>, content: String) -> Result<(), BotError> {
     ctx.send(
         poise::CreateReply::default()
@@ -164,107 +159,31 @@ async fn reply(ctx: Ctx<'_>, content: String) -> Result<(), BotError> {
 }
 
 /// Replies with a record in full and its timeline.
-async fn reply_with_timeline(ctx: Ctx<'_>, stored: &StoredRecord) -> Result<(), BotError> {
-    let events = ctx
-        .data()
-        .shared
-        .store
-        .record_events(&stored.guild, &stored.reference)
-        .await?;
-    reply(
-        ctx,
-        format!(
-            "{}\n\n{}",
-            render::record_details(stored),
-            render::timeline(&events)
-        ),
-    )
-    .await
+async fn reply_with_timeline(ctx: Ctx<'_>, timeline: &Timeline) -> Result<(), BotError> {
+    reply(ctx, render::with_timeline(&timeline.record, &timeline.events)).await
 }
 
-/// Records a change to a record as the caller, once per interaction.
-async fn record_change(
-    ctx: Ctx<'_>,
-    stored: &StoredRecord,
-    actor: aimsbot_workflows::Actor,
-    change: aimsbot_workflows::records::Change,
-) -> Result<aimsbot_workflows::ports::Committed, BotError> {
-    let shared = &ctx.data().shared;
-    Ok(shared
-        .store
-        .change(aimsbot_workflows::ports::RecordChange {
-            guild: stored.guild.clone(),
-            reference: stored.reference,
-            actor,
-            at: shared.clock.now(),
-            change,
-            idempotency_key: Some(format!("interaction:{}", ctx.id())),
-        })
-        .await?)
+/// Shows the first prompt of a guided flow a command started.
+async fn show_prompt(ctx: AppCtx<'_>, view: PromptView) -> Result<(), BotError> {
+    let mut responder = Responder::new(ctx.serenity_context(), Origin::Command(ctx.interaction));
+    interactions::show_view(ctx.data(), &mut responder, view).await
 }
 
-/// Starts a guided prompt in answer to a slash command or context menu.
-async fn start_flow(
-    ctx: super::AppCtx<'_>,
-    session: aimsbot_workflows::flow::Session,
-    answers: Vec<(String, Vec<String>)>,
-) -> Result<(), BotError> {
-    super::prompts::start(
-        ctx.serenity_context(),
-        ctx.data(),
-        super::prompts::Origin::Command(ctx.interaction),
-        session,
-        answers,
-    )
-    .await
-}
-
-/// Lists records of one kind, one line each, or says there are none.
-fn list_lines(records: &[StoredRecord], empty: &str) -> String {
-    if records.is_empty() {
-        return empty.to_owned();
-    }
-    let mut text = String::new();
-    for record in records {
-        let status = record
-            .record
-            .status()
-            .map(|s| format!(" · {}", s.replace('_', " ")))
-            .unwrap_or_default();
-        text.push_str(&format!(
-            "**{}** {}{status}\n",
-            record.reference,
-            render::escape(&render::truncate(&record.record.title(), 120))
-        ));
-    }
-    text
-}
-
-/// Autocomplete for AI system options: the guild's inventory, by name or reference.
+/// Autocomplete for AI system options: systems whose name or reference starts with what was
+/// typed (an indexed lookup).
 async fn complete_ai_system(ctx: Ctx<'_>, partial: &str) -> CreateAutocompleteResponse {
-    let Ok(guild) = guild(ctx) else {
+    let Some(guild) = ctx.guild_id() else {
         return CreateAutocompleteResponse::new();
     };
     let systems = ctx
         .data()
-        .shared
-        .store
-        .records(&RecordQuery {
-            guild: Some(guild),
-            kind: Some(RecordKind::AiSystem),
-            limit: 1000,
-            ..RecordQuery::default()
-        })
+        .services
+        .ai_systems
+        .suggest(&identity::guild(guild), partial)
         .await
         .unwrap_or_default();
-    let wanted = partial.to_lowercase();
     systems
         .iter()
-        .filter(|s| {
-            s.record.title().to_lowercase().contains(&wanted)
-                || s.reference.to_string().to_lowercase().contains(&wanted)
-        })
-        .take(25)
         .fold(CreateAutocompleteResponse::new(), |response, s| {
             response.add_string_choice(
                 render::truncate(&format!("{} ({})", s.record.title(), s.reference), 99),
@@ -273,22 +192,12 @@ async fn complete_ai_system(ctx: Ctx<'_>, partial: &str) -> CreateAutocompleteRe
         })
 }
 
-/// Autocomplete for an option that answers a choice step of a flow: the step's own answers,
-/// labels shown, stored names sent.
-fn complete_choice(
-    flow: aimsbot_workflows::flow::FlowKind,
-    key: &str,
-    partial: &str,
-) -> CreateAutocompleteResponse {
-    use aimsbot_workflows::flow::InputKind;
+/// Autocomplete for an option that answers a choice question of a flow: the question's own
+/// answers, labels shown, stored names sent.
+fn complete_choice(flow: FlowKind, key: &str, partial: &str) -> CreateAutocompleteResponse {
     let options = aimsbot_workflows::flow::flow(flow)
-        .steps
-        .iter()
-        .find(|s| s.key == key)
-        .and_then(|s| match s.kind {
-            InputKind::Choice(options) | InputKind::MultiChoice { options, .. } => Some(options),
-            _ => None,
-        })
+        .step(key)
+        .map(|s| s.kind.options())
         .unwrap_or_default();
     let wanted = partial.to_lowercase();
     options

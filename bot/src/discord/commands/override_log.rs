@@ -1,11 +1,10 @@
 //! `/override log`: a human oversight action on an AI output (EU AI Act Art. 14(4)).
 
 use aimsbot_workflows::RecordKind;
-use aimsbot_workflows::access::Permission;
-use aimsbot_workflows::flow::{FlowKind, context};
+use aimsbot_workflows::services::overrides::OverrideOptions;
 
-use super::incident::new_session;
-use crate::discord::{AppCtx, BotError, Ctx, require};
+use super::{caller, request_id};
+use crate::discord::{AppCtx, BotError, Ctx};
 
 /// Human overrides of AI decisions.
 #[poise::command(
@@ -38,26 +37,19 @@ async fn log(
     #[max_length = 200]
     authority: Option<String>,
 ) -> Result<(), BotError> {
-    require(ctx.into(), Permission::LogOverride)?;
-    let mut session = new_session(ctx, FlowKind::HumanOverride)?;
-    if let Some(system) = system {
-        session = session.with_draft("ai_system", system);
-    }
-    if let Some(incident) = incident {
-        let incident = super::reference(&incident, RecordKind::Incident)?;
-        super::load(ctx.into(), incident).await?;
-        session = session.with_context(context::LINKED_INCIDENT, incident.to_string());
-    }
-    if let Some(confidence) = confidence {
-        if !(0.0..=1.0).contains(&confidence) {
-            return Err(BotError::user(format!(
-                "confidence {confidence} is outside 0 to 1"
-            )));
-        }
-        session = session.with_context(context::CONFIDENCE, confidence.to_string());
-    }
-    if let Some(authority) = authority.filter(|a| !a.trim().is_empty()) {
-        session = session.with_context(context::AUTHORITY, authority);
-    }
-    super::start_flow(ctx, session, Vec::new()).await
+    let options = OverrideOptions {
+        system,
+        incident: incident
+            .map(|i| super::reference(&i, RecordKind::Incident))
+            .transpose()?,
+        confidence,
+        authority,
+    };
+    let view = ctx
+        .data()
+        .services
+        .overrides
+        .log(&caller(ctx.into())?, &request_id(ctx.into()), options)
+        .await?;
+    super::show_prompt(ctx, view).await
 }
