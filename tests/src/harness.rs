@@ -9,12 +9,13 @@ use std::time::Duration;
 
 use aimsbot::app::App;
 use aimsbot_storage::testing::{self, TestDb};
-use aimsbot_workflows::SystemClock;
-use aimsbot_workflows::ports::{SessionStore, Store};
+use aimsbot_workflows::ports::{Outbox, SessionStore, Store};
+use aimsbot_workflows::{Clock, SystemClock};
 use serde_json::{Value, json};
 
 use crate::fake_discord::{FakeConfig, FakeDiscord};
 use crate::fixtures::{self, DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, Invoker};
+use crate::process::BotProcess;
 
 /// How long any single wait may take before the test fails instead of hanging.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -38,7 +39,13 @@ pub struct Harness {
     pub db: TestDb,
     app: Option<App>,
     extra_config: String,
+    clock: Arc<dyn Clock>,
+    /// Working directory of bots started as processes.
+    dir: tempfile::TempDir,
 }
+
+/// The server secret every harness bot keys anonymous drafts with (64 characters).
+pub const SECRET: &str = "harness-secret-harness-secret-harness-secret-harness-secret-0001";
 
 impl std::fmt::Debug for Harness {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -91,13 +98,18 @@ impl Harness {
             db,
             app: None,
             extra_config: discord_toml.to_owned(),
+            clock: Arc::new(SystemClock),
+            dir: tempfile::tempdir().unwrap(),
         };
         harness.start_bot().await;
         Some(harness)
     }
 
-    fn settings(&self) -> aimsbot_config::Settings {
-        let toml = format!(
+    /// The configuration the bot runs with: this database, the fake Discord, the default guild
+    /// served with its compliance channel and roles, prompts in Europe/Berlin, a worker that
+    /// polls every second.
+    pub fn config_toml(&self) -> String {
+        format!(
             r#"
 [database]
 url = "{url}"
@@ -111,9 +123,13 @@ compliance_channel_id = "{channel}"
 bind = "127.0.0.1:0"
 [scheduler]
 default_time_zone = "Europe/Berlin"
+tick_interval = "1s"
+job_lease = "10s"
 [roles]
 compliance = ["{compliance}"]
 owner = ["{owner}"]
+[security]
+secret = "{secret}"
 "#,
             url = self.db.url,
             base = self.fake.base_url(),
@@ -122,16 +138,25 @@ owner = ["{owner}"]
             extra = self.extra_config,
             compliance = COMPLIANCE_ROLE,
             owner = OWNER_ROLE,
-        );
-        aimsbot_config::load_from_sources(Some(("harness.toml", &toml)), &[])
+            secret = SECRET,
+        )
+    }
+
+    fn settings(&self) -> aimsbot_config::Settings {
+        aimsbot_config::load_from_sources(Some(("harness.toml", &self.config_toml())), &[])
             .unwrap_or_else(|e| panic!("harness config: {e}"))
+    }
+
+    /// Runs the bot on `clock` from its next start (to move time instead of waiting).
+    pub fn use_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.clock = clock;
     }
 
     /// Starts aimsbot and waits until its commands are registered (its setup ran).
     pub async fn start_bot(&mut self) {
         // Subscribed before starting, so the registration cannot be missed.
         let mut calls = self.fake.subscribe();
-        let app = App::start(self.settings(), Arc::new(SystemClock))
+        let app = App::start(self.settings(), self.clock.clone())
             .await
             .unwrap();
         self.app = Some(app);
@@ -145,6 +170,36 @@ owner = ["{owner}"]
         })
         .await
         .expect("aimsbot never registered its commands");
+    }
+
+    /// Starts aimsbot as a process of its own (`binary`, see [`crate::process`]) on this
+    /// database and fake Discord, and waits until it registered its commands.
+    pub async fn start_process(&self, binary: &str, name: &str) -> BotProcess {
+        let mut calls = self.fake.subscribe();
+        let (binary, config, dir, name) = (
+            binary.to_owned(),
+            self.config_toml(),
+            self.dir.path().to_owned(),
+            name.to_owned(),
+        );
+        let process =
+            tokio::task::spawn_blocking(move || BotProcess::spawn(&binary, &config, &dir, &name))
+                .await
+                .unwrap();
+        let registered = tokio::time::timeout(TIMEOUT, async {
+            while let Some(call) = calls.recv().await {
+                if call.method == "PUT" && call.route().contains("/guilds/") {
+                    return;
+                }
+            }
+        })
+        .await;
+        assert!(
+            registered.is_ok(),
+            "the process never registered its commands:\n{}",
+            process.log()
+        );
+        process
     }
 
     /// Stops aimsbot (as a crash or a deploy would), keeping the database and the fake.
@@ -168,11 +223,53 @@ owner = ["{owner}"]
         self.db.sessions()
     }
 
-    /// Sends an INTERACTION_CREATE and returns the body of the bot's callback to it.
+    pub fn outbox(&self) -> Arc<dyn Outbox> {
+        self.db.db.outbox()
+    }
+
+    /// Sends an INTERACTION_CREATE and returns the bot's answer as the person sees it: the
+    /// body of its callback, or, when it deferred (acknowledged first, answered later), its
+    /// answer made into the callback it stands for (an edit of the message a click came from
+    /// as type 7, anything else as type 4), marked `"deferred": true`.
     pub async fn interact(&self, interaction: Value) -> Value {
         let id = interaction["id"].as_str().unwrap().to_owned();
+        let token = interaction["token"].as_str().unwrap().to_owned();
         self.fake.dispatch("INTERACTION_CREATE", interaction).await;
-        self.callback(&id).await
+        let callback = self.callback(&id).await;
+        match callback["type"].as_u64() {
+            Some(callback::DEFERRED | callback::DEFERRED_UPDATE) => {
+                self.deferred_answer(&token, &callback).await
+            }
+            _ => callback,
+        }
+    }
+
+    /// The answer that followed a deferral: the edit of the original response, or a follow-up.
+    async fn deferred_answer(&self, token: &str, deferral: &Value) -> Value {
+        let webhook = format!("/webhooks/{}/{token}", fixtures::DEFAULT_APP_ID);
+        let original = format!("{webhook}/messages/@original");
+        let call = self
+            .fake
+            .wait_for_call(
+                |c| {
+                    (c.method == "PATCH" && c.route() == original)
+                        || (c.method == "POST" && c.route() == webhook)
+                },
+                TIMEOUT,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("no answer after a deferral: {e}"));
+        let edits_message = call.method == "PATCH" && deferral["type"] == callback::DEFERRED_UPDATE;
+        let kind = if edits_message {
+            callback::UPDATE_MESSAGE
+        } else {
+            callback::MESSAGE
+        };
+        let mut data = call.body.unwrap_or(Value::Null);
+        if kind == callback::MESSAGE && data["flags"].is_null() {
+            data["flags"] = deferral["data"]["flags"].clone();
+        }
+        json!({"type": kind, "data": data, "deferred": true})
     }
 
     /// The first callback aimsbot made for an interaction id.
@@ -267,7 +364,10 @@ pub fn modal_submit_from_message(
 /// Interaction callback types (Discord's numbering).
 pub mod callback {
     pub const MESSAGE: u64 = 4;
+    /// Acknowledged; the answer follows as an edit or a follow-up.
     pub const DEFERRED: u64 = 5;
+    /// Acknowledged a click; the message it came from is edited later.
+    pub const DEFERRED_UPDATE: u64 = 6;
     pub const UPDATE_MESSAGE: u64 = 7;
     pub const MODAL: u64 = 9;
 }

@@ -8,3 +8,4 @@
 pub mod fake_discord;
 pub mod fixtures;
 pub mod harness;
+pub mod process;
