@@ -1,23 +1,25 @@
 //! Smoke tests of the fake Discord against the real serenity 0.12.5 client and poise 0.7.1: a
 //! minimal bot written here (not aimsbot's code) registers commands, answers a slash command,
 //! handles a button, sends a DM, meets a replayed interaction, a failing REST route and a dropped
-//! gateway connection.
+//! gateway connection. The fake's own features (nonces, failure injection, the global rate limit,
+//! leaving a guild) are tested through serenity's `Http` or plain reqwest, without a bot.
 //!
 //! Each test has its own fake and bot. Waits have deadlines so a hang fails the test instead of
 //! stalling the suite; there are no fixed sleeps, because components and DMs are handled in
 //! `event_handler`, which has no collector race.
 #![allow(clippy::unwrap_used)]
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aimsbot_tests::fake_discord::{FakeDiscord, RecordedCall};
+use aimsbot_tests::fake_discord::{FakeConfig, FakeDiscord, RandomFailures, RecordedCall};
 use aimsbot_tests::fixtures::{self, Invoker, sf};
 use serde_json::{Value, json};
 use serenity::all::{
     ChannelId, ClientBuilder, CreateActionRow, CreateButton, CreateInteractionResponse,
-    CreateInteractionResponseMessage, CreateMessage, FullEvent, GatewayIntents, Http, HttpBuilder,
-    HttpError, Interaction, ShardManager,
+    CreateInteractionResponseMessage, CreateMessage, FullEvent, GatewayIntents, GuildId, Http,
+    HttpBuilder, HttpError, Interaction, Nonce, ShardManager,
 };
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -373,7 +375,7 @@ async fn replayed_interaction_is_refused_with_40060() {
     fake.shutdown().await;
 }
 
-fn status_of(result: Result<serenity::all::Message, serenity::Error>) -> (u16, isize) {
+fn status_of<T: std::fmt::Debug>(result: Result<T, serenity::Error>) -> (u16, isize) {
     match result {
         Err(serenity::Error::Http(HttpError::UnsuccessfulRequest(r))) => {
             (r.status_code.as_u16(), r.error.code)
@@ -428,5 +430,309 @@ async fn dropped_gateway_reconnects() {
     let call = fake.wait_for_call(callback_of(&id), T).await.unwrap();
     assert_eq!(call.body.unwrap()["data"]["content"], "pong");
     bot.stop().await;
+    fake.shutdown().await;
+}
+
+/// serenity's REST client pointed at the fake, for tests that need no gateway.
+fn http_client(fake: &FakeDiscord) -> Http {
+    HttpBuilder::new("fake-token")
+        .proxy(fake.base_url())
+        .ratelimiter_disabled(true)
+        .build()
+}
+
+fn incident_message(nonce: &str) -> CreateMessage {
+    CreateMessage::new()
+        .content("incident filed")
+        .nonce(Nonce::String(nonce.to_owned()))
+        .enforce_nonce(true)
+}
+
+#[tokio::test]
+async fn enforced_nonce_returns_the_existing_message() {
+    let fake = FakeDiscord::start().await.unwrap();
+    let http = http_client(&fake);
+    let channel = ChannelId::new(fixtures::DEFAULT_CHANNEL_ID);
+
+    let first = channel
+        .send_message(&http, incident_message("incident-7"))
+        .await
+        .unwrap();
+    let again = channel
+        .send_message(&http, incident_message("incident-7"))
+        .await
+        .unwrap();
+    assert_eq!(again.id, first.id);
+    assert!(
+        matches!(&again.nonce, Some(Nonce::String(n)) if n == "incident-7"),
+        "{:?}",
+        again.nonce
+    );
+    let created = fake.created_messages_in(&channel.to_string());
+    assert_eq!(created.len(), 1, "{created:?}");
+    assert_eq!(created[0]["id"], first.id.to_string());
+    assert_eq!(created[0]["nonce"], "incident-7");
+    assert_eq!(fake.messages_in(&channel.to_string()).len(), 2);
+
+    // Another nonce, or the same one without `enforce_nonce`, is a new message.
+    let other = channel
+        .send_message(&http, incident_message("incident-8"))
+        .await
+        .unwrap();
+    let unenforced = CreateMessage::new()
+        .content("incident filed")
+        .nonce(Nonce::String("incident-7".to_owned()));
+    let unenforced = channel.send_message(&http, unenforced).await.unwrap();
+    let ids: Vec<Value> = fake
+        .created_messages_in(&channel.to_string())
+        .iter()
+        .map(|m| m["id"].clone())
+        .collect();
+    let expected = [first.id, other.id, unenforced.id].map(|id| json!(id.to_string()));
+    assert_eq!(ids, expected);
+    fake.shutdown().await;
+}
+
+#[tokio::test]
+async fn failure_after_handling_creates_the_message_and_answers_500() {
+    let fake = FakeDiscord::start().await.unwrap();
+    let http = http_client(&fake);
+    let channel = ChannelId::new(fixtures::DEFAULT_CHANNEL_ID);
+    fake.fail_after_handling_next(&format!("/channels/{channel}/messages"), 500, 1);
+
+    let failed = channel
+        .send_message(&http, incident_message("incident-9"))
+        .await;
+    assert_eq!(status_of(failed), (500, 0));
+    let created = fake.created_messages_in(&channel.to_string());
+    assert_eq!(
+        created.len(),
+        1,
+        "the message exists although the answer was 500"
+    );
+    assert_eq!(created[0]["content"], "incident filed");
+    assert_eq!(fake.injected_failures(), BTreeMap::from([(500, 1)]));
+
+    // The retry the failure invites finds the message through its nonce.
+    let retried = channel
+        .send_message(&http, incident_message("incident-9"))
+        .await
+        .unwrap();
+    assert_eq!(json!(retried.id.to_string()), created[0]["id"]);
+    assert_eq!(fake.created_messages_in(&channel.to_string()).len(), 1);
+    fake.shutdown().await;
+}
+
+/// Sends 500 messages one at a time under `fail_randomly` and returns their statuses.
+async fn statuses_under_random_failures(seed: u64) -> Vec<u16> {
+    let fake = FakeDiscord::start().await.unwrap();
+    let c = reqwest::Client::new();
+    let channel = sf(fixtures::DEFAULT_CHANNEL_ID);
+    fake.fail_randomly(RandomFailures {
+        route_prefixes: vec![format!("/channels/{channel}/")],
+        rate: 0.2,
+        statuses: vec![429, 500, 502],
+        seed,
+    });
+    let messages_url = format!("{}/api/v10/channels/{channel}/messages", fake.base_url());
+    let me_url = format!("{}/api/v10/users/@me", fake.base_url());
+    let mut statuses = Vec::new();
+    for i in 0..500 {
+        let resp = c
+            .post(&messages_url)
+            .json(&json!({"content": format!("message {i}")}))
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        if status == 429 {
+            assert_eq!(header(&resp, "x-ratelimit-scope"), "user");
+            assert_eq!(header(&resp, "x-ratelimit-reset-after"), "0.050");
+            let body: Value = resp.json().await.unwrap();
+            assert_eq!(
+                body,
+                json!({"message": "You are being rate limited.", "retry_after": 0.05, "global": false})
+            );
+        }
+        statuses.push(status);
+        if i % 50 == 0 {
+            let other = c.get(&me_url).send().await.unwrap();
+            assert_eq!(
+                other.status(),
+                200,
+                "routes outside the prefixes never fail"
+            );
+        }
+    }
+
+    let mut counted = BTreeMap::new();
+    for status in statuses.iter().filter(|s| **s != 200) {
+        *counted.entry(*status).or_insert(0) += 1;
+    }
+    assert_eq!(fake.injected_failures(), counted);
+    let failed: usize = counted.values().sum();
+    assert_eq!(fake.created_messages_in(&channel).len(), 500 - failed);
+
+    fake.stop_failing_randomly();
+    for _ in 0..20 {
+        let resp = c
+            .post(&messages_url)
+            .json(&json!({"content": "calm"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+    }
+    fake.shutdown().await;
+    statuses
+}
+
+#[tokio::test]
+async fn random_failures_follow_the_seed() {
+    let statuses = statuses_under_random_failures(7).await;
+    let failed = statuses.iter().filter(|s| **s != 200).count();
+    // 100 expected; the seed makes the exact number fixed, the bounds only catch a broken rate.
+    assert!((60..=140).contains(&failed), "{failed} of 500 failed");
+    for status in [429, 500, 502] {
+        assert!(statuses.contains(&status), "no {status} among {statuses:?}");
+    }
+    assert_eq!(
+        statuses_under_random_failures(7).await,
+        statuses,
+        "same seed"
+    );
+    assert_ne!(
+        statuses_under_random_failures(8).await,
+        statuses,
+        "other seed"
+    );
+}
+
+fn header(resp: &reqwest::Response, name: &str) -> String {
+    let value = resp.headers().get(name);
+    let value = value.unwrap_or_else(|| panic!("no {name} header in {:?}", resp.headers()));
+    value.to_str().unwrap().to_owned()
+}
+
+fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+}
+
+#[tokio::test]
+async fn global_rate_limit_refuses_over_the_limit_and_announces_its_bucket() {
+    // A long window, so that a slow machine still sends six requests within it.
+    let per = Duration::from_secs(2);
+    let fake = FakeConfig::default()
+        .with_global_rate_limit(5, per)
+        .start()
+        .await
+        .unwrap();
+    let c = reqwest::Client::new();
+    let api = format!("{}/api/v10", fake.base_url());
+    let channel = sf(fixtures::DEFAULT_CHANNEL_ID);
+    let send = || {
+        c.post(format!("{api}/channels/{channel}/messages"))
+            .json(&json!({"content": "hello"}))
+            .send()
+    };
+
+    for remaining in (0..5).rev() {
+        let resp = send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(header(&resp, "x-ratelimit-limit"), "5");
+        assert_eq!(
+            header(&resp, "x-ratelimit-remaining"),
+            remaining.to_string()
+        );
+        assert_eq!(header(&resp, "x-ratelimit-bucket"), "global");
+        assert_eq!(header(&resp, "x-ratelimit-scope"), "global");
+        let reset_after: f64 = header(&resp, "x-ratelimit-reset-after").parse().unwrap();
+        assert!(
+            reset_after > 0.0 && reset_after <= per.as_secs_f64(),
+            "{reset_after}"
+        );
+        let reset: f64 = header(&resp, "x-ratelimit-reset").parse().unwrap();
+        assert!((reset - unix_now() - reset_after).abs() < 0.5, "{reset}");
+    }
+
+    let refused = send().await.unwrap();
+    assert_eq!(refused.status(), 429);
+    assert_eq!(header(&refused, "x-ratelimit-global"), "true");
+    assert_eq!(header(&refused, "x-ratelimit-scope"), "global");
+    assert_eq!(header(&refused, "x-ratelimit-remaining"), "0");
+    let retry_after_header: u64 = header(&refused, "retry-after").parse().unwrap();
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["global"], true);
+    assert_eq!(body["message"], "You are being rate limited.");
+    let retry_after = body["retry_after"].as_f64().unwrap();
+    assert!(
+        retry_after > 0.0 && retry_after <= per.as_secs_f64(),
+        "{body}"
+    );
+    assert_eq!(retry_after_header, retry_after.ceil() as u64);
+    assert_eq!(
+        fake.created_messages_in(&channel).len(),
+        5,
+        "a refused request is not handled"
+    );
+
+    // Interaction callbacks and webhooks are exempt, and carry no bucket headers.
+    let callback = c
+        .post(format!("{api}/interactions/900/tok-900/callback"))
+        .json(&json!({"type": 4, "data": {"content": "pong"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(callback.status(), 204);
+    assert!(callback.headers().get("x-ratelimit-limit").is_none());
+    let app = sf(fixtures::DEFAULT_APP_ID);
+    let followup = c
+        .post(format!("{api}/webhooks/{app}/tok-900"))
+        .json(&json!({"content": "more"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(followup.status(), 200);
+
+    assert_eq!(fake.rate_limited(), 1);
+    assert!(
+        fake.injected_failures().is_empty(),
+        "the limiter injects nothing"
+    );
+
+    // The next window lets requests through again.
+    tokio::time::sleep(Duration::from_secs_f64(retry_after)).await;
+    let resp = send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(header(&resp, "x-ratelimit-remaining"), "4");
+    assert_eq!(fake.created_messages_in(&channel).len(), 6);
+    fake.shutdown().await;
+}
+
+#[tokio::test]
+async fn leaving_a_guild_is_recorded() {
+    let fake = FakeDiscord::start().await.unwrap();
+    let http = http_client(&fake);
+    let guild = GuildId::new(fixtures::DEFAULT_GUILD_ID);
+
+    guild.leave(&http).await.unwrap();
+    assert_eq!(fake.left_guilds(), [guild.to_string()]);
+    let call = fake
+        .wait_for("DELETE", &format!("/users/@me/guilds/{guild}"), T)
+        .await
+        .unwrap();
+    assert_eq!(call.status, 204);
+
+    assert_eq!(
+        status_of(guild.leave(&http).await),
+        (404, 10004),
+        "left already"
+    );
+    let unknown = GuildId::new(fixtures::DEFAULT_GUILD_ID + 1);
+    assert_eq!(status_of(unknown.leave(&http).await), (404, 10004));
+    assert_eq!(fake.left_guilds(), [guild.to_string()]);
     fake.shutdown().await;
 }

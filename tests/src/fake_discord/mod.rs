@@ -9,12 +9,16 @@
 //!
 //! What it mimics, and where it stops, is in the shared note `notes/discord-offline-testing.md`;
 //! REST routes are in [`rest`], the gateway in [`gateway`].
+//!
+//! Trouble on demand: [`FakeDiscord::fail_next`], [`FakeDiscord::fail_after_handling_next`] and
+//! [`FakeDiscord::fail_randomly`] inject failures, [`FakeConfig::with_global_rate_limit`] turns
+//! on a global rate limit (see [`rest::ratelimit`]).
 
 mod gateway;
 mod multipart;
 mod rest;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -47,6 +51,30 @@ pub struct FakeConfig {
     pub guilds: Vec<Value>,
     /// HELLO's interval. The default, Discord's 41250 ms, means a short test never heartbeats.
     pub heartbeat_interval_ms: u64,
+    /// A global REST rate limit; `None` (the default) lets every request through.
+    pub global_rate_limit: Option<GlobalRateLimit>,
+}
+
+/// At most `limit` REST requests in each fixed window of length `per`; see [`rest::ratelimit`].
+#[derive(Clone, Copy, Debug)]
+pub struct GlobalRateLimit {
+    pub limit: u32,
+    pub per: Duration,
+}
+
+/// What [`FakeDiscord::fail_randomly`] fails.
+#[derive(Clone, Debug)]
+pub struct RandomFailures {
+    /// Routes (paths after `/api/v10`; a leading `/api/v10` is accepted too) whose calls may
+    /// fail: a call is eligible if its route starts with one of these.
+    pub route_prefixes: Vec<String>,
+    /// Probability, in `0.0..=1.0`, that an eligible call fails.
+    pub rate: f64,
+    /// The status of a failed call is picked from these, uniformly.
+    pub statuses: Vec<u16>,
+    /// Seeds the random sequence: the same seed and the same calls in the same order fail the
+    /// same way.
+    pub seed: u64,
 }
 
 impl Default for FakeConfig {
@@ -58,6 +86,7 @@ impl Default for FakeConfig {
             owner_id: fixtures::DEFAULT_OWNER_ID,
             guilds: vec![fixtures::default_guild()],
             heartbeat_interval_ms: 41_250,
+            global_rate_limit: None,
         }
     }
 }
@@ -76,6 +105,13 @@ impl FakeConfig {
 
     pub fn with_guilds(mut self, guilds: Vec<Value>) -> Self {
         self.guilds = guilds;
+        self
+    }
+
+    /// Turn on a global rate limit: at most `limit` REST requests in each window of length
+    /// `per`, except interaction callbacks and webhooks. See [`rest::ratelimit`].
+    pub fn with_global_rate_limit(mut self, limit: u32, per: Duration) -> Self {
+        self.global_rate_limit = Some(GlobalRateLimit { limit, per });
         self
     }
 
@@ -136,10 +172,20 @@ fn route_matches(route: &str, prefix: &str) -> bool {
     route.starts_with(prefix)
 }
 
+/// A failure queued with [`FakeDiscord::fail_next`] or [`FakeDiscord::fail_after_handling_next`].
 struct Failure {
     route_prefix: String,
     status: u16,
     remaining: usize,
+    timing: FailureTiming,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FailureTiming {
+    /// The request is not handled.
+    InsteadOfHandling,
+    /// The request is handled, then answered with the failure.
+    AfterHandling,
 }
 
 pub(crate) struct SessionHandle {
@@ -152,6 +198,13 @@ pub(crate) struct SessionHandle {
 pub(crate) struct State {
     calls: Vec<RecordedCall>,
     failures: Vec<Failure>,
+    random_failures: Option<rest::RandomFailing>,
+    /// Status -> responses answered with it by failure injection.
+    injected: BTreeMap<u16, usize>,
+    /// The global rate limit's current window, once a limited request arrived.
+    global_window: Option<rest::ratelimit::Window>,
+    /// Requests refused by the global rate limit.
+    rate_limited: usize,
     /// Interaction ids that got a successful callback; a second one is refused with 40060.
     acknowledged: HashSet<String>,
     /// Interaction token -> the `@original` response message.
@@ -160,6 +213,10 @@ pub(crate) struct State {
     followups: HashMap<String, Value>,
     /// Message id -> message, for `/channels/{id}/messages/{mid}`.
     channel_messages: HashMap<String, Value>,
+    /// Messages created with `POST /channels/{id}/messages`, as created, in order.
+    created_messages: Vec<Value>,
+    /// Guild ids the bot left with `DELETE /users/@me/guilds/{id}`, in order.
+    left_guilds: Vec<String>,
     /// Interaction token -> channel id, learnt from dispatched interactions so follow-ups land
     /// in the right channel.
     interaction_channels: HashMap<String, String>,
@@ -461,7 +518,8 @@ impl FakeDiscord {
     }
 
     /// Bodies POSTed to `/channels/{channel_id}/messages` (guild or DM channel), in order,
-    /// including ones answered with an injected failure.
+    /// including ones answered with an injected failure or de-duplicated by nonce (see
+    /// [`Self::created_messages_in`] for the messages that exist).
     pub fn messages_in(&self, channel_id: &str) -> Vec<Value> {
         let route = format!("/channels/{channel_id}/messages");
         self.shared
@@ -471,6 +529,24 @@ impl FakeDiscord {
             .filter(|c| c.method == "POST" && c.route() == route)
             .map(|c| c.body.clone().unwrap_or(Value::Null))
             .collect()
+    }
+
+    /// The messages `POST /channels/{channel_id}/messages` created, in creation order, as they
+    /// were answered then (later edits and deletes do not show). Unlike [`Self::messages_in`],
+    /// each message once: no failed requests, no repeats de-duplicated by nonce.
+    pub fn created_messages_in(&self, channel_id: &str) -> Vec<Value> {
+        self.shared
+            .lock()
+            .created_messages
+            .iter()
+            .filter(|m| m["channel_id"] == channel_id)
+            .cloned()
+            .collect()
+    }
+
+    /// Guild ids the bot left (`DELETE /users/@me/guilds/{id}` answered 204), in order.
+    pub fn left_guilds(&self) -> Vec<String> {
+        self.shared.lock().left_guilds.clone()
     }
 
     /// The current `@original` response message of an interaction (after a type 4/5 callback,
@@ -509,9 +585,28 @@ impl FakeDiscord {
 
     /// Answer the next `times` REST calls whose route (without `/api/v10`) starts with
     /// `route_prefix`, any method, with `status` instead of handling them: 429 with Discord's
-    /// rate-limit body and headers, or a `{"message","code":0}` body for 5xx and anything else.
+    /// rate-limit body and headers (`retry_after` 0.25 s), or a `{"message","code":0}` body for 5xx and anything else.
     /// Failures for different prefixes are independent; for one prefix they add up.
+    /// Injected failures do not count against the global rate limit.
     pub fn fail_next(&self, route_prefix: &str, status: u16, times: usize) {
+        self.queue_failure(
+            route_prefix,
+            status,
+            times,
+            FailureTiming::InsteadOfHandling,
+        );
+    }
+
+    /// Like [`Self::fail_next`], except that the request is handled first (a message is
+    /// created, a command registered) and only the answer is replaced by the failure: a proxy
+    /// that timed out after Discord did the work. A client that retries does the work twice
+    /// unless it makes the retry idempotent (a nonce with `enforce_nonce`). Being handled, such
+    /// a request counts against the global rate limit.
+    pub fn fail_after_handling_next(&self, route_prefix: &str, status: u16, times: usize) {
+        self.queue_failure(route_prefix, status, times, FailureTiming::AfterHandling);
+    }
+
+    fn queue_failure(&self, route_prefix: &str, status: u16, times: usize, timing: FailureTiming) {
         let route_prefix = route_prefix
             .strip_prefix(rest::API_PREFIX)
             .unwrap_or(route_prefix)
@@ -520,7 +615,49 @@ impl FakeDiscord {
             route_prefix,
             status,
             remaining: times,
+            timing,
         });
+    }
+
+    /// From now on fail each call to one of `failures.route_prefixes` with probability
+    /// `failures.rate`, instead of handling it, with a status picked from `failures.statuses`:
+    /// a 429 shaped like one of Discord's per-route limits (`retry_after` 0.05 s, scope `user`),
+    /// anything else with a `{"message","code":0}` body. Which calls fail follows from the seed
+    /// and the order calls arrive in, so a test that sends one call at a time sees the same
+    /// failures every run. [`Self::fail_next`] failures come first and draw no number.
+    /// Replaces any earlier setting.
+    ///
+    /// # Panics
+    /// If `rate` is outside `0.0..=1.0` or `statuses` is empty.
+    pub fn fail_randomly(&self, failures: RandomFailures) {
+        assert!(
+            (0.0..=1.0).contains(&failures.rate),
+            "fail_randomly: rate {} is not a probability",
+            failures.rate
+        );
+        assert!(
+            !failures.statuses.is_empty(),
+            "fail_randomly: no statuses to fail with"
+        );
+        self.shared.lock().random_failures = Some(rest::RandomFailing::new(failures));
+    }
+
+    /// Turn [`Self::fail_randomly`] off.
+    pub fn stop_failing_randomly(&self) {
+        self.shared.lock().random_failures = None;
+    }
+
+    /// How many responses each status was injected into, by [`Self::fail_next`],
+    /// [`Self::fail_after_handling_next`] and [`Self::fail_randomly`] together. 429s of the
+    /// global rate limit are not among them (see [`Self::rate_limited`]).
+    pub fn injected_failures(&self) -> BTreeMap<u16, usize> {
+        self.shared.lock().injected.clone()
+    }
+
+    /// How many requests the global rate limit refused with a 429
+    /// ([`FakeConfig::with_global_rate_limit`]).
+    pub fn rate_limited(&self) -> usize {
+        self.shared.lock().rate_limited
     }
 
     /// Drop every gateway connection without a close frame, like a network failure. serenity
