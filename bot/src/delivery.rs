@@ -140,7 +140,7 @@ async fn deliver(services: &Services, sender: &dyn Sender, clock: &dyn Clock, du
                 reference = %job.message.reference(),
                 guild = %job.guild,
                 reason,
-                "message given up as a dead letter: `aimsbot outbox --status dead` lists it, \
+                "message given up as a dead letter: `aimsbot outbox list --status dead` lists it, \
                  `aimsbot outbox retry ID` sends it again"
             ),
         },

@@ -215,6 +215,11 @@ secret = "{secret}"
         self.start_bot().await;
     }
 
+    /// Where the in-process bot's HTTP server listens.
+    pub fn web_addr(&self) -> std::net::SocketAddr {
+        self.app.as_ref().expect("the bot runs in this process").web_addr()
+    }
+
     pub fn store(&self) -> Arc<dyn Store> {
         self.db.store()
     }

@@ -98,7 +98,7 @@ async fn a_blank_title_is_refused_and_the_form_comes_back_prefilled(h: Harness) 
         &h,
         &alice,
         &refusal,
-        "\"Short title\" is required and cannot be empty",
+        "Short title: is required and cannot be empty",
     )
     .await;
     assert_prefilled_except(&modal, &typed, &["title"]);
@@ -140,18 +140,18 @@ async fn an_overlong_title_is_refused_with_its_length_and_cut_in_the_prefill(h: 
     let refusal = submit_report(&h, &alice, None, &typed).await;
     let text = shown(&refusal);
     assert!(
-        text.contains("\"What happened?\" must be at most 4000 characters (got 5000)"),
+        text.contains("What happened?: must be at most 4000 characters (got 5000)"),
         "every refused answer is listed: {text}"
     );
     assert!(
-        text.contains("\"AI system\" must be at most 200 characters (got 300)"),
+        text.contains("AI system: must be at most 200 characters (got 300)"),
         "each names its field: {text}"
     );
     let modal = refused_then_fix(
         &h,
         &alice,
         &refusal,
-        "\"Short title\" must be at most 200 characters (got 5000)",
+        "Short title: must be at most 200 characters (got 5000)",
     )
     .await;
     assert_prefilled_except(&modal, &typed, &["ai_system", "title", "what_happened"]);

@@ -2,7 +2,8 @@
 //! the use case called, the result shown. A Confirm and any answer that records something is
 //! deferred first, so a slow commit never misses Discord's 3 seconds.
 
-use aimsbot_workflows::flow::{Input, Prompt};
+use aimsbot_workflows::flow::{Input, Problem, Prompt};
+use aimsbot_workflows::services::ServiceError;
 use aimsbot_workflows::services::attestations::{Answered, Reply};
 use aimsbot_workflows::services::prompts::PromptView;
 use aimsbot_workflows::{GuildId, Reference};
@@ -225,10 +226,13 @@ async fn answer_attestation(
             components: vec![render::decline_again(guild, reference)],
         },
         Ok(answered) => Shown::text(text::attestation_answered(&answered)),
-        Err(aimsbot_workflows::services::ServiceError::Invalid(problem)) => Shown {
-            content: text::service_error(&aimsbot_workflows::services::ServiceError::Invalid(
-                problem,
-            )),
+        // The only answer that can be refused is a blank or overlong reason to decline.
+        Err(ServiceError::Invalid(problem)) => Shown {
+            content: text::problem_list(&[Problem {
+                key: problem.field,
+                question: Some(text::DECLINE_QUESTION),
+                message: problem.message,
+            }]),
             components: vec![render::decline_again(guild, reference)],
         },
         Err(e) => return Err(e.into()),

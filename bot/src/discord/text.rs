@@ -30,9 +30,13 @@ pub fn service_error(error: &ServiceError) -> String {
             escape(&problem.message)
         ),
         ServiceError::Problems(problems) => problem_list(problems),
-        ServiceError::NotYours => {
-            "This belongs to someone else: only the person it was made for can answer it."
-                .to_owned()
+        ServiceError::NotYours {
+            reference: Some(reference),
+        } => format!(
+            "{reference} belongs to someone else: only the person it was requested from can answer it."
+        ),
+        ServiceError::NotYours { reference: None } => {
+            "This prompt belongs to someone else.".to_owned()
         }
         ServiceError::Directory(_) => {
             "I could not read this server's members from Discord just now, so nothing was requested. Please try again in a minute."

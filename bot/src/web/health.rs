@@ -31,7 +31,7 @@ pub struct Readiness {
 pub struct Outbox {
     queued: u64,
     sending: u64,
-    /// Messages given up: `aimsbot outbox --status dead` lists them.
+    /// Messages given up: `aimsbot outbox list --status dead` lists them.
     dead_letters: u64,
 }
 

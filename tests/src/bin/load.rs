@@ -1,7 +1,9 @@
 //! Load tool: drives guided incident reports (slash command with options, modal, confirm)
 //! through the fake Discord against a real `aimsbot` process on SQLite, at a fixed arrival
 //! rate, and reports interactions per second, the time from INTERACTION_CREATE sent to the
-//! interaction callback received (p50/p90/p99/max), and the bot's peak resident memory.
+//! answer the person sees (p50/p90/p99/max), and the bot's peak resident memory. The answer is
+//! the interaction callback, or, when the bot deferred (it does before recording), the edit
+//! that follows the deferral.
 //!
 //! Build both binaries, then run it:
 //!
@@ -47,30 +49,47 @@ struct Args {
     sqlite_synchronous: String,
 }
 
-/// Routes the bot's interaction callbacks to the flows waiting for them.
+/// Routes the bot's answers to the flows waiting for them.
 type Waiters = Arc<Mutex<HashMap<String, oneshot::Sender<(Instant, Value)>>>>;
+
+/// Interaction callback types that defer the answer (it follows as an edit).
+const DEFERRED: [u64; 2] = [5, 6];
 
 fn route_callbacks(mut calls: mpsc::UnboundedReceiver<RecordedCall>, waiters: Waiters) {
     tokio::spawn(async move {
+        // Interaction token -> id of a deferred interaction whose answer is still to come.
+        let mut deferred: HashMap<String, String> = HashMap::new();
         while let Some(call) = calls.recv().await {
-            if call.method != "POST" {
-                continue;
-            }
-            let Some(id) = call
-                .route()
-                .strip_prefix("/interactions/")
-                .and_then(|r| r.split('/').next())
-            else {
-                continue;
+            let route = call.route().to_owned();
+            let answered = if call.method == "POST" && route.starts_with("/interactions/") {
+                let mut parts = route.trim_start_matches("/interactions/").split('/');
+                let (Some(id), Some(token)) = (parts.next(), parts.next()) else {
+                    continue;
+                };
+                let body = call.body.clone().unwrap_or(Value::Null);
+                if body["type"].as_u64().is_some_and(|t| DEFERRED.contains(&t)) {
+                    deferred.insert(token.to_owned(), id.to_owned());
+                    continue;
+                }
+                Some((id.to_owned(), body))
+            } else if route.starts_with("/webhooks/") {
+                let token = route.split('/').nth(3).unwrap_or_default();
+                deferred
+                    .remove(token)
+                    .map(|id| (id, json!({"data": call.body.clone().unwrap_or(Value::Null)})))
+            } else {
+                None
             };
-            if let Some(waiter) = waiters.lock().unwrap().remove(id) {
-                let _ = waiter.send((call.at, call.body.unwrap_or(Value::Null)));
+            if let Some((id, body)) = answered
+                && let Some(waiter) = waiters.lock().unwrap().remove(&id)
+            {
+                let _ = waiter.send((call.at, body));
             }
         }
     });
 }
 
-/// Sends one interaction and waits for its callback: the callback and the latency.
+/// Sends one interaction and waits for its answer: the answer and the latency.
 async fn interact(
     fake: &FakeDiscord,
     waiters: &Waiters,
@@ -85,7 +104,7 @@ async fn interact(
         Ok(Ok((at, body))) => Ok((body, at.saturating_duration_since(sent))),
         _ => {
             waiters.lock().unwrap().remove(&id);
-            Err(format!("no callback within 10 s for interaction {id}"))
+            Err(format!("no answer within 10 s for interaction {id}"))
         }
     }
 }
@@ -312,7 +331,7 @@ async fn main() {
         latencies.len() as f64 / elapsed.as_secs_f64()
     );
     println!(
-        "INTERACTION_CREATE -> callback: p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} interactions)",
+        "INTERACTION_CREATE -> answer: p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} interactions)",
         ms(percentile(&latencies, 50.0)),
         ms(percentile(&latencies, 90.0)),
         ms(percentile(&latencies, 99.0)),

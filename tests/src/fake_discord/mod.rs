@@ -647,6 +647,14 @@ impl FakeDiscord {
         self.shared.lock().random_failures = None;
     }
 
+    /// Forgets every injected failure still to come ([`Self::fail_next`],
+    /// [`Self::fail_after_handling_next`], [`Self::fail_randomly`]): Discord is healthy again.
+    pub fn stop_failing(&self) {
+        let mut st = self.shared.lock();
+        st.failures.clear();
+        st.random_failures = None;
+    }
+
     /// How many responses each status was injected into, by [`Self::fail_next`],
     /// [`Self::fail_after_handling_next`] and [`Self::fail_randomly`] together. 429s of the
     /// global rate limit are not among them (see [`Self::rate_limited`]).

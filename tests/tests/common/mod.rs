@@ -289,6 +289,7 @@ pub async fn register_system(h: &Harness, name: &str, owner: &Invoker) -> Refere
         .store()
         .create(NewRecord {
             guild: guild(),
+            owed: Vec::new(),
             actor: owner.clone(),
             at: aimsbot_workflows::Clock::now(&aimsbot_workflows::SystemClock),
             record: Record::AiSystem(AiSystem {

@@ -185,7 +185,9 @@ impl Attestations {
             return Err(ServiceError::NotFound(reference));
         };
         if !attestation.person.same_person(actor) {
-            return Err(ServiceError::NotYours);
+            return Err(ServiceError::NotYours {
+                reference: Some(reference),
+            });
         }
         if attestation.status != AttestationStatus::Pending {
             return Ok(Answered::AlreadyAnswered {

@@ -130,9 +130,10 @@ pub enum ServiceError {
     /// Several answers were refused; nothing was written.
     #[error("invalid answers: {0:?}")]
     Problems(Vec<Problem>),
-    /// A prompt or attestation that belongs to someone else.
+    /// A prompt (`None`) or a record (an attestation requested from another person) that
+    /// belongs to someone else.
     #[error("belongs to someone else")]
-    NotYours,
+    NotYours { reference: Option<Reference> },
     /// The member directory could not answer.
     #[error(transparent)]
     Directory(#[from] DirectoryError),

@@ -257,7 +257,7 @@ impl Prompts {
     fn check_owner(&self, session: &Session, actor: &Actor) -> Result<(), ServiceError> {
         let open = flow::closed(session, self.deps.clock.now()).is_none();
         if open && !session.owner.is(actor, &self.deps.keyed) {
-            return Err(ServiceError::NotYours);
+            return Err(ServiceError::NotYours { reference: None });
         }
         Ok(())
     }
