@@ -203,6 +203,8 @@ fn check_config_prints_the_effective_config_without_secrets() {
     let output = aimsbot(dir.path())
         .arg("check-config")
         .env("AIMSBOT_DISCORD__TOKEN", "MTIz.very-secret-token")
+        .env("AIMSBOT_DISCORD__GUILD_IDS", "123456789012345678")
+        .env("AIMSBOT_SECURITY__SECRET", "a-server-secret-of-at-least-32-characters")
         .env(
             "AIMSBOT_DATABASE__URL",
             "postgres://aims:hunter2@db.internal/aims",
@@ -216,7 +218,9 @@ fn check_config_prints_the_effective_config_without_secrets() {
         "{stdout}"
     );
     assert!(
-        !stdout.contains("hunter2") && !stdout.contains("very-secret-token"),
+        !stdout.contains("hunter2")
+            && !stdout.contains("very-secret-token")
+            && !stdout.contains("a-server-secret"),
         "{stdout}"
     );
     assert!(stdout.contains("[redacted]"), "{stdout}");
@@ -237,6 +241,7 @@ fn verify_reports_the_head_and_names_a_tampered_event() {
                     at: fixed_now(),
                     record: incident(alice, &format!("event {i}"), fixed_now()),
                     idempotency_key: None,
+                    owed: Vec::new(),
                 })
                 .await
                 .unwrap();

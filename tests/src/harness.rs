@@ -84,12 +84,22 @@ impl Harness {
 
     /// Like [`Harness::start`], with extra TOML for the `[discord]` section and a guild.
     pub async fn start_with(backend: Backend, discord_toml: &str, guild: Value) -> Option<Harness> {
+        Self::start_with_guilds(backend, discord_toml, vec![guild]).await
+    }
+
+    /// Like [`Harness::start_with`], with every guild the fake Discord knows and sends the
+    /// bot when it connects (the configuration still serves only the default one).
+    pub async fn start_with_guilds(
+        backend: Backend,
+        discord_toml: &str,
+        guilds: Vec<Value>,
+    ) -> Option<Harness> {
         let db = match backend {
             Backend::Sqlite => testing::sqlite().await,
             Backend::Postgres => testing::postgres().await?,
         };
         let fake = FakeConfig::default()
-            .with_guilds(vec![guild])
+            .with_guilds(guilds)
             .start()
             .await
             .unwrap();

@@ -21,7 +21,8 @@ use aimsbot_workflows::records::incident::AiSystemRef;
 use aimsbot_workflows::text::{Label, Narrative};
 use aimsbot_workflows::{Actor, Clock, EventKind, Platform, RecordKind, Reference, SystemClock};
 use common::{
-    INCIDENT_FORM, SERIOUS_PICKS, click, events, guild, modal_id, modal_inputs, pick, record,
+    INCIDENT_FORM, SERIOUS_PICKS, click, events, guild, modal_id, modal_input, modal_inputs, pick,
+    record,
     reference_in, report_command, report_incident, shown, subcommand,
 };
 use serde_json::{Value, json};
@@ -163,6 +164,7 @@ async fn attestation_for(h: &Harness, person: &Invoker, statement: &str) -> Refe
                 expires_at: None,
             }),
             idempotency_key: None,
+            owed: Vec::new(),
         })
         .await
         .unwrap()
@@ -546,16 +548,7 @@ async fn a_registered_ai_system_is_offered_when_reporting(h: Harness) {
         .interact(subcommand(&olivia, "aisystem", "register", json!([])))
         .await;
     let keys: Vec<String> = modal_inputs(&modal).into_iter().map(|(k, _)| k).collect();
-    assert_eq!(
-        keys,
-        [
-            "name",
-            "purpose",
-            "vendor",
-            "model",
-            "human_oversight_point"
-        ]
-    );
+    assert_eq!(keys, ["name", "purpose", "vendor", "model"]);
     let mut prompt = h
         .interact(fixtures::modal_submit(
             &olivia,
@@ -565,10 +558,6 @@ async fn a_registered_ai_system_is_offered_when_reporting(h: Harness) {
                 ("purpose", "Scores consumer loan applications"),
                 ("vendor", "Acme Models"),
                 ("model", ""),
-                (
-                    "human_oversight_point",
-                    "A credit officer reviews every refusal",
-                ),
             ],
         ))
         .await;
@@ -581,7 +570,40 @@ async fn a_registered_ai_system_is_offered_when_reporting(h: Harness) {
     ] {
         prompt = pick(&h, &olivia, &prompt, key, values).await;
     }
-    let done = click(&h, &olivia, &prompt, ":confirm").await;
+    // A high-risk system is asked where a person can intervene, as a required question
+    // (EU AI Act Art. 14), once its risk class is known: not refused at Confirm.
+    let oversight = prompt;
+    assert_eq!(oversight["type"], callback::MODAL, "{oversight:#}");
+    let input = modal_input(&oversight, "human_oversight_point");
+    assert_eq!(input["label"], "Where can a person intervene?");
+    assert_eq!(input["required"], true, "{input:#}");
+    let blank = h
+        .interact(modal_submit_from_message(
+            &olivia,
+            &modal_id(&oversight),
+            &[("human_oversight_point", " ")],
+        ))
+        .await;
+    assert!(
+        shown(&blank).contains("Where can a person intervene?: is required and cannot be empty"),
+        "the problem names its question: {blank:#}"
+    );
+    let reopened = click(&h, &olivia, &blank, ":next").await;
+    let summary = h
+        .interact(modal_submit_from_message(
+            &olivia,
+            &modal_id(&reopened),
+            &[(
+                "human_oversight_point",
+                "A credit officer reviews every refusal",
+            )],
+        ))
+        .await;
+    assert!(
+        shown(&summary).contains("Nothing is recorded until you confirm"),
+        "{summary:#}"
+    );
+    let done = click(&h, &olivia, &summary, ":confirm").await;
     let text = shown(&done);
     assert!(text.contains("Recorded as AIS-"), "{text}");
     let system = reference_in(&text, RecordKind::AiSystem);

@@ -287,17 +287,17 @@ pub fn attestation_buttons(guild: &GuildId, reference: Reference) -> CreateActio
         button,
     };
     CreateActionRow::Buttons(vec![
-        self::button(
+        button(
             id(AttestationButton::Attest),
             &text::attest_button(reference),
             ButtonStyle::Success,
         ),
-        self::button(
+        button(
             id(AttestationButton::NotYet),
             text::NOT_YET_BUTTON,
             ButtonStyle::Secondary,
         ),
-        self::button(
+        button(
             id(AttestationButton::Decline),
             text::DECLINE_BUTTON,
             ButtonStyle::Danger,

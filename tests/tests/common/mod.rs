@@ -235,28 +235,6 @@ pub async fn wait_until(h: &Harness, what: &str, done: impl Fn() -> bool) {
     assert!(waited.is_ok() && done(), "timed out waiting until {what}");
 }
 
-/// The bot's answer after deferring `interaction`: its follow-up message, or the edit of its
-/// deferred response.
-pub async fn deferred_reply(h: &Harness, interaction: &Value) -> Value {
-    let webhook = format!(
-        "/webhooks/{}/{}",
-        fixtures::DEFAULT_APP_ID,
-        interaction["token"].as_str().unwrap()
-    );
-    let call = h
-        .fake
-        .wait_for_call(
-            |c| {
-                (c.method == "POST" && c.route() == webhook)
-                    || (c.method == "PATCH" && c.route() == format!("{webhook}/messages/@original"))
-            },
-            TIMEOUT,
-        )
-        .await
-        .unwrap();
-    call.body.unwrap()
-}
-
 /// Statuses the fake answered each callback for an interaction with, in order, with the error
 /// code of refused ones (`(400, Some(40060))`).
 pub fn callback_statuses(h: &Harness, interaction_id: &str) -> Vec<(u16, Option<u64>)> {
