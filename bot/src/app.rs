@@ -10,10 +10,10 @@ use std::time::Duration;
 use aimsbot_config::{Settings, SqliteSynchronous};
 use aimsbot_storage::{ConnectOptions, Database, SqliteDurability};
 use aimsbot_workflows::Clock;
+use aimsbot_workflows::GuildId;
 use aimsbot_workflows::outbox::RetryPolicy;
 use aimsbot_workflows::services::{Deps, Policy, Services};
 use aimsbot_workflows::tenancy::{Tenant, Tenants};
-use aimsbot_workflows::GuildId;
 use anyhow::Context;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -147,7 +147,13 @@ impl App {
         let database = open_database(&settings).await?;
         let link = Arc::new(DiscordLink::default());
         let wake = Arc::new(Wake::default());
-        let services = services(&settings, &database, clock.clone(), link.clone(), wake.clone())?;
+        let services = services(
+            &settings,
+            &database,
+            clock.clone(),
+            link.clone(),
+            wake.clone(),
+        )?;
         let tick = settings.scheduler.tick_interval;
         let state = AppState {
             services: services.clone(),
@@ -162,7 +168,11 @@ impl App {
         let web_addr = listener.local_addr()?;
         tracing::info!("HTTP server listening on http://{web_addr}");
         tasks.spawn(web::serve(listener, state.clone(), stopped.clone()));
-        tasks.spawn(reaper::reap_sessions(services.clone(), tick, stopped.clone()));
+        tasks.spawn(reaper::reap_sessions(
+            services.clone(),
+            tick,
+            stopped.clone(),
+        ));
 
         let http_client = reqwest::Client::builder()
             .timeout(DISCORD_REQUEST_TIMEOUT)

@@ -78,7 +78,11 @@ pub async fn run(
         if *stop.borrow() {
             break;
         }
-        let claimed = match services.delivery.claim(&worker.name, worker.lease, BATCH).await {
+        let claimed = match services
+            .delivery
+            .claim(&worker.name, worker.lease, BATCH)
+            .await
+        {
             Ok(claimed) => claimed,
             Err(e) => {
                 tracing::warn!("claiming outbox jobs failed: {e}");
@@ -154,7 +158,10 @@ async fn deliver(services: &Services, sender: &dyn Sender, clock: &dyn Clock, du
 async fn give_back(services: &Services, jobs: impl Iterator<Item = Due>) {
     for due in jobs {
         if let Err(e) = services.delivery.release(&due.job).await {
-            tracing::debug!(job = due.job.id, "could not give a job back (its lease will end): {e}");
+            tracing::debug!(
+                job = due.job.id,
+                "could not give a job back (its lease will end): {e}"
+            );
         }
     }
 }

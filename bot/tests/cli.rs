@@ -204,7 +204,10 @@ fn check_config_prints_the_effective_config_without_secrets() {
         .arg("check-config")
         .env("AIMSBOT_DISCORD__TOKEN", "MTIz.very-secret-token")
         .env("AIMSBOT_DISCORD__GUILD_IDS", "123456789012345678")
-        .env("AIMSBOT_SECURITY__SECRET", "a-server-secret-of-at-least-32-characters")
+        .env(
+            "AIMSBOT_SECURITY__SECRET",
+            "a-server-secret-of-at-least-32-characters",
+        )
         .env(
             "AIMSBOT_DATABASE__URL",
             "postgres://aims:hunter2@db.internal/aims",

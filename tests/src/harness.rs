@@ -227,7 +227,10 @@ secret = "{secret}"
 
     /// Where the in-process bot's HTTP server listens.
     pub fn web_addr(&self) -> std::net::SocketAddr {
-        self.app.as_ref().expect("the bot runs in this process").web_addr()
+        self.app
+            .as_ref()
+            .expect("the bot runs in this process")
+            .web_addr()
     }
 
     pub fn store(&self) -> Arc<dyn Store> {

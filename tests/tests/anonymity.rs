@@ -11,9 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aimsbot_tests::fixtures::{Invoker, opt};
-use aimsbot_tests::harness::{
-    Backend, Harness, TIMEOUT, id_ending, modal_submit_from_message,
-};
+use aimsbot_tests::harness::{Backend, Harness, TIMEOUT, id_ending, modal_submit_from_message};
 use aimsbot_workflows::time::ManualClock;
 use aimsbot_workflows::{Clock, RecordKind, SystemClock};
 use common::{click, modal_id, pick, reference_in, shown, subcommand};
@@ -101,7 +99,10 @@ async fn nothing_of_an_anonymous_reporter_reaches_the_database_files() {
         draft_anonymous_concern(&h, &carol, "Screening tool rejects older applicants").await;
     let done = click(&h, &carol_dm, &summary, ":confirm").await;
     let reference = reference_in(&shown(&done), RecordKind::Concern);
-    assert!(shown(&done).contains("recorded **anonymously**") || shown(&done).contains("recorded anonymously"));
+    assert!(
+        shown(&done).contains("recorded **anonymously**")
+            || shown(&done).contains("recorded anonymously")
+    );
 
     // Dave drafts one and walks away; it expires and is reaped.
     let dave = Invoker::in_default_guild("dave-k2v");
@@ -117,7 +118,11 @@ async fn nothing_of_an_anonymous_reporter_reaches_the_database_files() {
     .await;
     assert!(reaped.is_ok(), "the expired draft is deleted");
     assert!(
-        h.sessions().session(&carol_session).await.unwrap().is_none(),
+        h.sessions()
+            .session(&carol_session)
+            .await
+            .unwrap()
+            .is_none(),
         "a confirmed anonymous draft is deleted at once"
     );
     let concern = h
@@ -145,7 +150,10 @@ async fn nothing_of_an_anonymous_reporter_reaches_the_database_files() {
             json!([opt::string("handle", &handle)]),
         ))
         .await;
-    assert!(shown(&status).contains(&reference.to_string()), "{status:#}");
+    assert!(
+        shown(&status).contains(&reference.to_string()),
+        "{status:#}"
+    );
 
     h.stop_bot().await;
     let files = database_files(&h.db.url);

@@ -35,7 +35,11 @@ async fn an_interaction_from_a_server_that_is_not_configured_is_refused_and_stor
     let command = report_command(&mallory, Some("Loan scorer"));
     let session = command["id"].as_str().unwrap().to_owned();
     let answer = h.interact(command).await;
-    assert_eq!(answer["type"], callback::MESSAGE, "no form is opened: {answer:#}");
+    assert_eq!(
+        answer["type"],
+        callback::MESSAGE,
+        "no form is opened: {answer:#}"
+    );
     let text = shown(&answer);
     assert!(
         text.contains("aimsbot does not serve this server")
@@ -77,9 +81,23 @@ async fn an_interaction_from_a_server_that_is_not_configured_is_refused_and_stor
             .await
             .is_empty()
     );
-    assert!(records(&h, &common::guild(), RecordKind::Incident).await.is_empty());
-    assert!(h.store().ledger_rows(0, 10).await.unwrap().is_empty(), "nothing written");
-    let jobs = h.outbox().jobs(&JobQuery { status: None, limit: 10 }).await.unwrap();
+    assert!(
+        records(&h, &common::guild(), RecordKind::Incident)
+            .await
+            .is_empty()
+    );
+    assert!(
+        h.store().ledger_rows(0, 10).await.unwrap().is_empty(),
+        "nothing written"
+    );
+    let jobs = h
+        .outbox()
+        .jobs(&JobQuery {
+            status: None,
+            limit: 10,
+        })
+        .await
+        .unwrap();
     assert!(jobs.is_empty(), "no message owed: {jobs:#?}");
     assert!(
         h.fake
@@ -145,7 +163,14 @@ async fn without_a_compliance_channel_nobody_is_promised_a_notice(h: Harness) {
         "{text}"
     );
     assert!(!text.contains("will be notified"), "{text}");
-    let jobs = h.outbox().jobs(&JobQuery { status: None, limit: 10 }).await.unwrap();
+    let jobs = h
+        .outbox()
+        .jobs(&JobQuery {
+            status: None,
+            limit: 10,
+        })
+        .await
+        .unwrap();
     assert!(jobs.is_empty(), "no notice owed: {jobs:#?}");
     assert!(
         h.fake

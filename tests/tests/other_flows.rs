@@ -22,8 +22,7 @@ use aimsbot_workflows::text::{Label, Narrative};
 use aimsbot_workflows::{Actor, Clock, EventKind, Platform, RecordKind, Reference, SystemClock};
 use common::{
     INCIDENT_FORM, SERIOUS_PICKS, click, events, guild, modal_id, modal_input, modal_inputs, pick,
-    record,
-    reference_in, report_command, report_incident, shown, subcommand,
+    record, reference_in, report_command, report_incident, shown, subcommand,
 };
 use serde_json::{Value, json};
 

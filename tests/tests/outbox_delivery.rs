@@ -16,8 +16,8 @@ use aimsbot_workflows::outbox::{JobQuery, JobStatus, OwedMessage};
 use aimsbot_workflows::ports::NewRecord;
 use aimsbot_workflows::records::Record;
 use aimsbot_workflows::records::attestation::{Attestation, AttestationStatus, Statement};
-use aimsbot_workflows::text::{Label, Narrative};
 use aimsbot_workflows::testing::incident;
+use aimsbot_workflows::text::{Label, Narrative};
 use aimsbot_workflows::{Actor, Clock, RecordKind, Reference, SystemClock};
 use common::{INCIDENT_FORM, SERIOUS_PICKS, click, guild, incident_summary, reference_in, shown};
 use serde_json::Value;
@@ -85,7 +85,10 @@ fn sends_per_nonce(h: &Harness, channel: &str) -> BTreeMap<String, usize> {
     let mut sends = BTreeMap::new();
     for call in h.fake.calls() {
         if call.method == "POST" && call.route() == route && call.status == 200 {
-            let nonce = call.body.as_ref().map_or(Value::Null, |b| b["nonce"].clone());
+            let nonce = call
+                .body
+                .as_ref()
+                .map_or(Value::Null, |b| b["nonce"].clone());
             *sends.entry(nonce.to_string()).or_insert(0) += 1;
         }
     }
@@ -201,14 +204,22 @@ async fn owed_messages_are_all_delivered_once_through_429s_and_5xx(h: Harness) {
                 })
                 .sum::<usize>()
     };
-    wait_until(&h, Duration::from_secs(120), "every message was delivered", || {
-        delivered() >= NOTICES + DMS
-    })
+    wait_until(
+        &h,
+        Duration::from_secs(120),
+        "every message was delivered",
+        || delivered() >= NOTICES + DMS,
+    )
     .await;
     let injected = h.fake.injected_failures();
     assert!(
         injected.get(&429).copied().unwrap_or(0) > 10
-            && injected.iter().filter(|(s, _)| **s >= 500).map(|(_, n)| n).sum::<usize>() > 10,
+            && injected
+                .iter()
+                .filter(|(s, _)| **s >= 500)
+                .map(|(_, n)| n)
+                .sum::<usize>()
+                > 10,
         "failures were injected: {injected:?}"
     );
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -216,7 +227,11 @@ async fn owed_messages_are_all_delivered_once_through_429s_and_5xx(h: Harness) {
     assert_eq!(h.fake.created_messages_in(&channel).len(), NOTICES);
     for person in &people {
         let dm = fixtures::dm_channel_id(*person).to_string();
-        assert_eq!(h.fake.created_messages_in(&dm).len(), 1, "one request to {person}");
+        assert_eq!(
+            h.fake.created_messages_in(&dm).len(),
+            1,
+            "one request to {person}"
+        );
         assert!(sends_per_nonce(&h, &dm).values().all(|n| *n == 1));
     }
     assert!(sends_per_nonce(&h, &channel).values().all(|n| *n == 1));
@@ -253,7 +268,11 @@ async fn a_direct_message_refused_by_discord_ends_as_a_visible_dead_letter(h: Ha
     assert_eq!(dead.len(), 1, "a dead letter");
     assert_eq!(dead[0].reference, Some(reference));
     assert!(
-        dead[0].last_error.as_deref().unwrap_or_default().contains("403"),
+        dead[0]
+            .last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("403"),
         "{:?}",
         dead[0]
     );
@@ -315,9 +334,12 @@ async fn two_processes_on_one_postgres_deliver_each_message_once() {
     for writer in writers {
         writer.await.unwrap();
     }
-    wait_until(&h, Duration::from_secs(90), "every message was delivered", || {
-        h.fake.created_messages_in(&channel).len() >= MESSAGES
-    })
+    wait_until(
+        &h,
+        Duration::from_secs(90),
+        "every message was delivered",
+        || h.fake.created_messages_in(&channel).len() >= MESSAGES,
+    )
     .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let created = h.fake.created_messages_in(&channel);
@@ -337,7 +359,12 @@ async fn two_processes_on_one_postgres_deliver_each_message_once() {
     let mut by_worker: BTreeMap<String, usize> = BTreeMap::new();
     for job in done.iter().step_by(10) {
         for attempt in h.outbox().attempts(job.id).await.unwrap() {
-            let process = attempt.worker.split(':').next().unwrap_or_default().to_owned();
+            let process = attempt
+                .worker
+                .split(':')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
             *by_worker.entry(process).or_insert(0) += 1;
         }
     }

@@ -72,7 +72,10 @@ mod tests {
         let renamed = Actor::discord(1_100_000_000_000_000_501, "alice (away)");
         let key = hasher.person(&alice);
         assert_eq!(key, hasher.person(&renamed), "names may change");
-        assert_ne!(key, hasher.person(&Actor::discord(1_100_000_000_000_000_502, "bob")));
+        assert_ne!(
+            key,
+            hasher.person(&Actor::discord(1_100_000_000_000_000_502, "bob"))
+        );
         assert!(!key.contains("1100000000000000501") && !key.contains("alice"));
         assert_ne!(
             key,

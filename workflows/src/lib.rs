@@ -14,9 +14,9 @@
 
 pub mod access;
 pub mod actor;
+pub mod ai_act;
 pub mod canonical;
 pub mod choice;
-pub mod ai_act;
 pub mod flow;
 pub mod keyed;
 pub mod ledger;

@@ -244,9 +244,7 @@ impl RetryPolicy {
         match outcome {
             SendOutcome::Sent { .. } => (NextStep::Done, AttemptResult::Sent),
             SendOutcome::Rejected { .. } => (NextStep::Dead, AttemptResult::Rejected),
-            SendOutcome::RateLimited { .. } | SendOutcome::Transient { .. }
-                if out_of_attempts =>
-            {
+            SendOutcome::RateLimited { .. } | SendOutcome::Transient { .. } if out_of_attempts => {
                 (NextStep::Dead, AttemptResult::GaveUp)
             }
             SendOutcome::RateLimited { retry_after } => (
@@ -366,7 +364,9 @@ mod tests {
             "rate limits do not count as failures"
         );
         assert_eq!(
-            policy.after(&job(policy.max_attempts, 0), &limited, now()).0,
+            policy
+                .after(&job(policy.max_attempts, 0), &limited, now())
+                .0,
             NextStep::Dead,
             "but attempts are bounded"
         );

@@ -1,8 +1,8 @@
 //! Sample records for other crates' tests and benchmarks (feature `test-support`).
 
+use crate::ai_act::{OrganisationRole, SeriousCriterion};
 use crate::records::Record;
 use crate::records::ai_system::{AiSystem, AutonomyLevel, LifecycleStage, RiskClass};
-use crate::ai_act::{OrganisationRole, SeriousCriterion};
 use crate::records::incident::{
     AiSystemRef, HarmCategory, Incident, IncidentKind, IncidentReport, SeriousAssessment, Severity,
 };

@@ -124,9 +124,7 @@ pub fn main() -> ExitCode {
                     outbox_list(&settings, status.as_deref(), limit).await
                 }
                 Some(OutboxCommand::Show { id }) => outbox_show(&settings, id).await,
-                Some(OutboxCommand::Retry { id }) => {
-                    outbox_retry(&settings, id).await
-                }
+                Some(OutboxCommand::Retry { id }) => outbox_retry(&settings, id).await,
             },
             Command::CheckConfig => unreachable!("handled before the runtime starts"),
         }
@@ -297,7 +295,10 @@ pub async fn outbox_list(settings: &Settings, status: Option<&str>, limit: u32) 
         counts.queued, counts.running, counts.done, counts.dead
     );
     if jobs.is_empty() {
-        println!("(no messages{})", status.map_or(String::new(), |s| format!(" {}", s.as_str())));
+        println!(
+            "(no messages{})",
+            status.map_or(String::new(), |s| format!(" {}", s.as_str()))
+        );
     }
     for job in jobs {
         let reference = job.reference.map_or_else(String::new, |r| r.to_string());
@@ -332,7 +333,9 @@ pub async fn outbox_show(settings: &Settings, id: i64) -> ExitCode {
         Err(e) => return problem(e),
     };
     if attempts.is_empty() {
-        println!("message {id}: no delivery attempts recorded (it may not exist yet or not have been tried)");
+        println!(
+            "message {id}: no delivery attempts recorded (it may not exist yet or not have been tried)"
+        );
     }
     for attempt in attempts {
         println!(

@@ -43,13 +43,27 @@ pub async fn on_component(ctx: &Context, data: &Data, click: &ComponentInteracti
                 ComponentInteractionDataKind::StringSelect { values } => values.clone(),
                 _ => Vec::new(),
             };
-            advance(data, &mut reply, &session, Input::Answers(vec![(key, values)])).await
+            advance(
+                data,
+                &mut reply,
+                &session,
+                Input::Answers(vec![(key, values)]),
+            )
+            .await
         }
         ComponentId::PickValue {
             session,
             key,
             value,
-        } => advance(data, &mut reply, &session, Input::Answers(vec![(key, vec![value])])).await,
+        } => {
+            advance(
+                data,
+                &mut reply,
+                &session,
+                Input::Answers(vec![(key, vec![value])]),
+            )
+            .await
+        }
         ComponentId::Action { session, action } => {
             let input = match action {
                 PromptAction::Next => Input::Answers(Vec::new()),
@@ -146,7 +160,11 @@ async fn advance(
         reply.defer().await?;
     }
     let actor = reply.actor();
-    let view = data.services.prompts.advance(session, &actor, input).await?;
+    let view = data
+        .services
+        .prompts
+        .advance(session, &actor, input)
+        .await?;
     show_view(data, reply, view).await
 }
 

@@ -210,10 +210,9 @@ impl DiscordBot {
             })
             .build();
         state.readiness.set_gateway(GatewayState::Connecting);
-        let mut client =
-            ClientBuilder::new_with_http(http.build(), GatewayIntents::GUILDS)
-                .framework(framework)
-                .await?;
+        let mut client = ClientBuilder::new_with_http(http.build(), GatewayIntents::GUILDS)
+            .framework(framework)
+            .await?;
         let _ = link.http.set(client.http.clone());
         let shard_manager = client.shard_manager.clone();
         let readiness = state.readiness.clone();
@@ -249,7 +248,9 @@ async fn on_event(
         FullEvent::InteractionCreate {
             interaction: Interaction::Modal(submit),
         } => interactions::on_modal(ctx, data, submit).await,
-        FullEvent::GuildCreate { guild, .. } if !data.config.guilds.contains_key(&guild.id.get()) => {
+        FullEvent::GuildCreate { guild, .. }
+            if !data.config.guilds.contains_key(&guild.id.get()) =>
+        {
             tracing::warn!(
                 guild = guild.id.get(),
                 name = %guild.name,

@@ -268,7 +268,11 @@ pub fn prompt_message(
                 "Fix answers"
             };
             vec![CreateActionRow::Buttons(vec![
-                button(action(session, PromptAction::Next), label, ButtonStyle::Primary),
+                button(
+                    action(session, PromptAction::Next),
+                    label,
+                    ButtonStyle::Primary,
+                ),
                 cancel,
             ])]
         }
@@ -493,7 +497,11 @@ pub fn timeline(events: &[LedgerEvent]) -> String {
 
 /// A record in full and its timeline.
 pub fn with_timeline(stored: &StoredRecord, events: &[LedgerEvent]) -> String {
-    fit(format!("{}\n\n{}", record_details(stored), timeline(events)))
+    fit(format!(
+        "{}\n\n{}",
+        record_details(stored),
+        timeline(events)
+    ))
 }
 
 #[cfg(test)]

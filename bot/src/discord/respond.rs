@@ -8,8 +8,8 @@ use std::time::Duration;
 use aimsbot_workflows::Actor;
 use serenity::all::{
     CommandInteraction, ComponentInteraction, Context, CreateInteractionResponse,
-    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateModal, EditInteractionResponse, Member,
-    ModalInteraction, User,
+    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateModal,
+    EditInteractionResponse, Member, ModalInteraction, User,
 };
 
 use super::identity;
@@ -149,7 +149,9 @@ impl<'a> Responder<'a> {
                 .content(content)
                 .allowed_mentions(no_mentions())
                 .ephemeral(true);
-            return self.respond(CreateInteractionResponse::Message(message)).await;
+            return self
+                .respond(CreateInteractionResponse::Message(message))
+                .await;
         }
         let followup = CreateInteractionResponseFollowup::new()
             .content(content)

@@ -19,7 +19,9 @@ use aimsbot_workflows::records::attestation::AttestationStatus;
 use aimsbot_workflows::services::delivery::Due;
 use aimsbot_workflows::{Platform, StoredRecord};
 use async_trait::async_trait;
-use serenity::all::{ChannelId, CreateMessage, Http, HttpError, LightMethod, Nonce, Request, Route};
+use serenity::all::{
+    ChannelId, CreateMessage, Http, HttpError, LightMethod, Nonce, Request, Route,
+};
 
 use super::pacing::Pacer;
 use super::render::{self, no_mentions};
@@ -82,9 +84,16 @@ impl Sender for DiscordSender {
                 if person.platform != Platform::Discord {
                     return rejected(format!("{} is not a Discord user", person.display_name));
                 }
-                let Some(user) = person.platform_user_id.parse::<u64>().ok().filter(|u| *u != 0)
+                let Some(user) = person
+                    .platform_user_id
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|u| *u != 0)
                 else {
-                    return rejected(format!("`{}` is not a Discord user id", person.platform_user_id));
+                    return rejected(format!(
+                        "`{}` is not a Discord user id",
+                        person.platform_user_id
+                    ));
                 };
                 self.attestation_request(&http, due, *reference, user).await
             }
@@ -134,7 +143,10 @@ impl DiscordSender {
             .enforce_nonce(true);
         let channel = ChannelId::new(channel);
         let posted = self.post_message(http, channel, &message).await?;
-        Ok(format!("message {} in channel {channel}", message_id(&posted)))
+        Ok(format!(
+            "message {} in channel {channel}",
+            message_id(&posted)
+        ))
     }
 
     async fn attestation_request(
@@ -200,8 +212,14 @@ impl DiscordSender {
         channel: ChannelId,
         message: &CreateMessage,
     ) -> Result<serde_json::Value, SendOutcome> {
-        self.post(http, Route::ChannelMessages { channel_id: channel }, message)
-            .await
+        self.post(
+            http,
+            Route::ChannelMessages {
+                channel_id: channel,
+            },
+            message,
+        )
+        .await
     }
 
     /// POSTs `body` to `route`, through the transport.
@@ -233,7 +251,10 @@ impl DiscordSender {
                 client,
                 base,
                 pacer,
-            } => self.post_paced(http, client, base, pacer, route, bytes).await,
+            } => {
+                self.post_paced(http, client, base, pacer, route, bytes)
+                    .await
+            }
         }
     }
 
@@ -252,8 +273,7 @@ impl DiscordSender {
             let wait = pacer.delay(&key);
             if wait > LONGEST_WAIT_IN_PLACE {
                 return Err(SendOutcome::RateLimited {
-                    retry_after: chrono::Duration::from_std(wait)
-                        .unwrap_or(chrono::Duration::MAX),
+                    retry_after: chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX),
                 });
             }
             if !wait.is_zero() {
@@ -321,10 +341,7 @@ fn classify(status: u16, message: &str, retry_after: Option<Duration>) -> SendOu
 }
 
 fn message_id(message: &serde_json::Value) -> &str {
-    message
-        .get("id")
-        .and_then(|id| id.as_str())
-        .unwrap_or("?")
+    message.get("id").and_then(|id| id.as_str()).unwrap_or("?")
 }
 
 /// The direct message that asks someone to attest, with the buttons that answer it.

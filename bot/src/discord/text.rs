@@ -71,7 +71,8 @@ pub fn problem_list(problems: &[Problem]) -> String {
     text
 }
 
-pub const SUMMARY_INTRO: &str = "Please check your answers. Nothing is recorded until you confirm.\n";
+pub const SUMMARY_INTRO: &str =
+    "Please check your answers. Nothing is recorded until you confirm.\n";
 pub const MORE_TO_TYPE: &str = "A few more answers to type.";
 pub const FIX_TYPED: &str = "Nothing was recorded yet; what you typed is kept.";
 pub const CHOOSE_ALL: &str = "\nChoose all that apply.";
@@ -215,7 +216,10 @@ pub fn nobody_holds(role: &str) -> String {
 }
 
 pub fn attestations_requested(requested: &Requested, role: &str) -> String {
-    let range = match (requested.attestations.first(), requested.attestations.last()) {
+    let range = match (
+        requested.attestations.first(),
+        requested.attestations.last(),
+    ) {
         (Some(first), Some(last)) if first != last => format!("{first} to {last}"),
         (Some(first), _) => first.to_string(),
         _ => String::new(),

@@ -45,19 +45,18 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readines
         }
         Err(_) => Err(format!("no answer within {DATABASE_CHECK_TIMEOUT:?}")),
     };
-    let outbox = match tokio::time::timeout(DATABASE_CHECK_TIMEOUT, services.delivery.counts()).await
-    {
-        Ok(Ok(counts)) => Some(Outbox {
-            queued: counts.queued,
-            sending: counts.running,
-            dead_letters: counts.dead,
-        }),
-        _ => None,
-    };
+    let outbox =
+        match tokio::time::timeout(DATABASE_CHECK_TIMEOUT, services.delivery.counts()).await {
+            Ok(Ok(counts)) => Some(Outbox {
+                queued: counts.queued,
+                sending: counts.running,
+                dead_letters: counts.dead,
+            }),
+            _ => None,
+        };
     let gateway = state.readiness.gateway();
     let delivery = state.readiness.delivery_alive();
-    let ready =
-        database.is_ok() && gateway != GatewayState::Connecting && delivery != Some(false);
+    let ready = database.is_ok() && gateway != GatewayState::Connecting && delivery != Some(false);
     let body = Readiness {
         status: if ready { "ready" } else { "not ready" },
         database: database.map_or_else(|e| e, |()| "ok".to_owned()),

@@ -135,7 +135,10 @@ fn tally(fake: &FakeDiscord, people: usize) -> (usize, BTreeMap<String, usize>) 
             && call.route().ends_with("/messages")
             && call.status == 200
         {
-            let nonce = call.body.as_ref().map_or(Value::Null, |b| b["nonce"].clone());
+            let nonce = call
+                .body
+                .as_ref()
+                .map_or(Value::Null, |b| b["nonce"].clone());
             *sends.entry(nonce.to_string()).or_insert(0) += 1;
         }
     }

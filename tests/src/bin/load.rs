@@ -74,9 +74,12 @@ fn route_callbacks(mut calls: mpsc::UnboundedReceiver<RecordedCall>, waiters: Wa
                 Some((id.to_owned(), body))
             } else if route.starts_with("/webhooks/") {
                 let token = route.split('/').nth(3).unwrap_or_default();
-                deferred
-                    .remove(token)
-                    .map(|id| (id, json!({"data": call.body.clone().unwrap_or(Value::Null)})))
+                deferred.remove(token).map(|id| {
+                    (
+                        id,
+                        json!({"data": call.body.clone().unwrap_or(Value::Null)}),
+                    )
+                })
             } else {
                 None
             };

@@ -256,9 +256,9 @@ pub fn callback_statuses(h: &Harness, interaction_id: &str) -> Vec<(u16, Option<
 /// `owner`, and returns its reference.
 pub async fn register_system(h: &Harness, name: &str, owner: &Invoker) -> Reference {
     use aimsbot_workflows::Actor;
+    use aimsbot_workflows::ai_act::OrganisationRole;
     use aimsbot_workflows::ports::NewRecord;
     use aimsbot_workflows::records::ai_system::{AutonomyLevel, LifecycleStage, RiskClass};
-    use aimsbot_workflows::ai_act::OrganisationRole;
     use aimsbot_workflows::records::{AiSystem, Record};
     use aimsbot_workflows::text::{Narrative, Title};
 

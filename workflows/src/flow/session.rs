@@ -35,7 +35,9 @@ impl SessionOwner {
     pub fn is(&self, actor: &Actor, hasher: &KeyedHasher) -> bool {
         match self {
             SessionOwner::Person(owner) => owner.same_person(actor),
-            SessionOwner::Keyed { keyed } => !actor.is_anonymous() && *keyed == hasher.person(actor),
+            SessionOwner::Keyed { keyed } => {
+                !actor.is_anonymous() && *keyed == hasher.person(actor)
+            }
         }
     }
 

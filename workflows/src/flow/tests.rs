@@ -562,7 +562,10 @@ fn a_high_risk_system_is_asked_where_a_person_can_intervene_as_a_required_questi
     assert_eq!(problems[0].question, Some("Where can a person intervene?"));
     advance(
         &mut high,
-        answers(&[("human_oversight_point", "A credit officer approves every refusal")]),
+        answers(&[(
+            "human_oversight_point",
+            "A credit officer approves every refusal",
+        )]),
         &ctx,
     );
     assert!(matches!(
@@ -572,9 +575,11 @@ fn a_high_risk_system_is_asked_where_a_person_can_intervene_as_a_required_questi
 
     let (mut minimal, required) = register("minimal");
     assert!(!required, "optional otherwise");
-    let Outcome::Next(Prompt::Summary { .. }) =
-        advance(&mut minimal, answers(&[("human_oversight_point", "")]), &ctx)
-    else {
+    let Outcome::Next(Prompt::Summary { .. }) = advance(
+        &mut minimal,
+        answers(&[("human_oversight_point", "")]),
+        &ctx,
+    ) else {
         panic!("left blank, the summary follows")
     };
     assert!(matches!(

@@ -99,7 +99,11 @@ fn offered(field: &str, options: &[(&str, &str)], value: &str) -> Result<(), Val
 
 /// Resolves a typed AI system against the inventory: by reference or by name (ignoring case);
 /// otherwise kept as typed, unless registration is required.
-fn ai_system(step: &Step, text: &str, context: &FlowContext<'_>) -> Result<Answer, ValidationError> {
+fn ai_system(
+    step: &Step,
+    text: &str,
+    context: &FlowContext<'_>,
+) -> Result<Answer, ValidationError> {
     let field = step.key;
     let typed = text.trim();
     if let Ok(reference) = typed.parse::<Reference>() {

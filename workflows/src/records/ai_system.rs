@@ -44,7 +44,10 @@ choice_enum!(
 impl RiskClass {
     /// High-risk under Annex III or Annex I: EU AI Act Art. 14 requires human oversight.
     pub fn is_high_risk(self) -> bool {
-        matches!(self, RiskClass::HighRiskAnnexIII | RiskClass::HighRiskAnnexI)
+        matches!(
+            self,
+            RiskClass::HighRiskAnnexIII | RiskClass::HighRiskAnnexI
+        )
     }
 }
 

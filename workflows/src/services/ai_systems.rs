@@ -28,7 +28,11 @@ impl AiSystems {
     }
 
     /// Starts a guided registration, owned by the caller.
-    pub async fn register(&self, caller: &Caller, request_id: &str) -> Result<PromptView, ServiceError> {
+    pub async fn register(
+        &self,
+        caller: &Caller,
+        request_id: &str,
+    ) -> Result<PromptView, ServiceError> {
         Prompts::new(self.deps.clone())
             .start(
                 caller,
@@ -53,7 +57,11 @@ impl AiSystems {
             .await?)
     }
 
-    pub async fn show(&self, caller: &Caller, reference: Reference) -> Result<StoredRecord, ServiceError> {
+    pub async fn show(
+        &self,
+        caller: &Caller,
+        reference: Reference,
+    ) -> Result<StoredRecord, ServiceError> {
         self.deps.tenant(&caller.guild)?;
         caller.require(Permission::ViewInventory)?;
         let stored = self.deps.load(&caller.guild, reference).await?;

@@ -43,7 +43,9 @@ pub enum Reply {
     Attest,
     NotYet,
     /// Declining needs a reason; `None` asks for it.
-    Decline { reason: Option<String> },
+    Decline {
+        reason: Option<String>,
+    },
 }
 
 /// What came of an answer.

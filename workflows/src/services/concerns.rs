@@ -27,7 +27,11 @@ impl Concerns {
 
     /// Opens a concern's draft (which holds no identity) and returns its first question, to
     /// be asked privately. If it cannot be delivered, [`Prompts::abandon`] deletes it.
-    pub async fn raise(&self, caller: &Caller, request_id: &str) -> Result<PromptView, ServiceError> {
+    pub async fn raise(
+        &self,
+        caller: &Caller,
+        request_id: &str,
+    ) -> Result<PromptView, ServiceError> {
         Prompts::new(self.deps.clone())
             .start(caller, StartPrompt::new(FlowKind::Concern, request_id))
             .await
@@ -66,7 +70,11 @@ impl Concerns {
     }
 
     /// A concern with its timeline, for the compliance role.
-    pub async fn show(&self, caller: &Caller, reference: Reference) -> Result<Timeline, ServiceError> {
+    pub async fn show(
+        &self,
+        caller: &Caller,
+        reference: Reference,
+    ) -> Result<Timeline, ServiceError> {
         self.deps.tenant(&caller.guild)?;
         caller.require(Permission::ViewConcerns)?;
         let stored = self.deps.load(&caller.guild, reference).await?;
@@ -108,7 +116,12 @@ impl Concerns {
 
     /// The concern of a served guild whose handle this is.
     async fn by_handle(&self, handle: &str) -> Result<crate::StoredRecord, ServiceError> {
-        match self.deps.store.concern_by_handle(&handle_sha256(handle)).await? {
+        match self
+            .deps
+            .store
+            .concern_by_handle(&handle_sha256(handle))
+            .await?
+        {
             Some(stored)
                 if self.deps.tenants.serves(&stored.guild)
                     && matches!(&stored.record, Record::Concern(c) if c.handle_matches(handle)) =>

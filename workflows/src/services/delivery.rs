@@ -4,9 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::outbox::{
-    Attempt, Job, JobQuery, JobSummary, NextStep, OutboxCounts, SendOutcome,
-};
+use crate::outbox::{Attempt, Job, JobQuery, JobSummary, NextStep, OutboxCounts, SendOutcome};
 use crate::tenancy::Tenant;
 use crate::{StoredRecord, Timestamp};
 
@@ -81,7 +79,10 @@ impl Delivery {
         let detail = match outcome {
             SendOutcome::Sent { detail } => detail,
             SendOutcome::RateLimited { retry_after } => {
-                format!("rate limited: retry after {} ms", retry_after.num_milliseconds())
+                format!(
+                    "rate limited: retry after {} ms",
+                    retry_after.num_milliseconds()
+                )
             }
             SendOutcome::Transient { reason } | SendOutcome::Rejected { reason } => reason,
         };

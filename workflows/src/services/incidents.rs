@@ -98,7 +98,11 @@ impl Incidents {
 
     /// An incident with its timeline: for its reporter, those who see every record, and
     /// those who handle incidents.
-    pub async fn show(&self, caller: &Caller, reference: Reference) -> Result<Timeline, ServiceError> {
+    pub async fn show(
+        &self,
+        caller: &Caller,
+        reference: Reference,
+    ) -> Result<Timeline, ServiceError> {
         self.deps.tenant(&caller.guild)?;
         let roles = &caller.roles;
         if !roles.can(Permission::ViewOwnRecords) {
@@ -169,11 +173,9 @@ impl Incidents {
             (Some(status), note) => Change::incident_status(status, note),
             (None, Some(note)) => Change::note(note),
             (None, None) => {
-                return Err(ValidationError::new(
-                    "status",
-                    "give a new status, a note, or both",
-                )
-                .into());
+                return Err(
+                    ValidationError::new("status", "give a new status, a note, or both").into(),
+                );
             }
         };
         let stored = self.deps.load(&caller.guild, reference).await?;

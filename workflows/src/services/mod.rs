@@ -24,7 +24,9 @@ use crate::flow::Problem;
 use crate::keyed::KeyedHasher;
 use crate::ledger::LedgerEvent;
 use crate::outbox::RetryPolicy;
-use crate::ports::{Directory, DirectoryError, Outbox, OutboxWaker, SessionStore, Store, StoreError};
+use crate::ports::{
+    Directory, DirectoryError, Outbox, OutboxWaker, SessionStore, Store, StoreError,
+};
 use crate::tenancy::{Tenant, Tenants};
 use crate::{Actor, Clock, GuildId, Reference, StoredRecord, ValidationError};
 

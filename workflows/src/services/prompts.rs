@@ -155,9 +155,7 @@ impl Prompts {
         if flow == FlowKind::Concern {
             session = session.with_context(context::FOLLOW_UP_HANDLE, new_follow_up_handle());
         }
-        let inventory = self
-            .inventory(&session, Some(&start.answers))
-            .await?;
+        let inventory = self.inventory(&session, Some(&start.answers)).await?;
         let ctx = self.flow_context(&caller.actor, &inventory);
         let (prompt, problems) = if start.answers.is_empty() {
             (flow::current_prompt(&session, &ctx), Vec::new())
@@ -192,7 +190,11 @@ impl StartPrompt {
 
 impl Prompts {
     /// Where a prompt stands, without changing it.
-    pub async fn current(&self, session_id: &str, actor: &Actor) -> Result<PromptView, ServiceError> {
+    pub async fn current(
+        &self,
+        session_id: &str,
+        actor: &Actor,
+    ) -> Result<PromptView, ServiceError> {
         let Some(session) = self.deps.sessions.session(session_id).await? else {
             return Ok(PromptView::Gone);
         };
@@ -251,7 +253,11 @@ impl Prompts {
 
     /// Deletes every expired prompt, without trace; returns how many.
     pub async fn reap_expired(&self) -> Result<u64, ServiceError> {
-        Ok(self.deps.sessions.reap_sessions(self.deps.clock.now()).await?)
+        Ok(self
+            .deps
+            .sessions
+            .reap_sessions(self.deps.clock.now())
+            .await?)
     }
 
     fn check_owner(&self, session: &Session, actor: &Actor) -> Result<(), ServiceError> {
