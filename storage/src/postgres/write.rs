@@ -5,11 +5,13 @@
 
 use aimsbot_workflows::flow::Session;
 use aimsbot_workflows::ports::{Committed, NewRecord, RecordChange, SessionEnd, StoreError};
-use sqlx::postgres::{PgArguments, PgRow};
-use sqlx::{FromRow, Postgres, Row, Transaction};
+use sqlx::postgres::PgArguments;
+use sqlx::{Postgres, Transaction};
 
 use super::PostgresStore;
-use crate::rows::{CounterRow, RecordRow, SessionVersionRow, WriteHeadRow, reference_from_counter};
+use crate::rows::{
+    ChangeStartRow, CounterRow, SessionVersionRow, WriteHeadRow, reference_from_counter,
+};
 use crate::seal::{self, SessionClosing, WriteRows};
 
 /// Locks the head row, which orders every write. The reads that depend on earlier writes come
@@ -100,23 +102,6 @@ fn bind_rows(write: Query<'_>, rows: WriteRows) -> Query<'_> {
         .bind(rows.sessions_discarded)
 }
 
-/// What a change reads under the lock: the head, the replay check, and the record if it
-/// exists (its columns are NULL in the row when it does not).
-struct ChangeStart {
-    head: WriteHeadRow,
-    current: Option<RecordRow>,
-}
-
-impl<'r> FromRow<'r, PgRow> for ChangeStart {
-    fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
-        let found: Option<String> = row.try_get("reference")?;
-        Ok(Self {
-            head: WriteHeadRow::from_row(row)?,
-            current: found.map(|_| RecordRow::from_row(row)).transpose()?,
-        })
-    }
-}
-
 async fn lock_head(tx: &mut Tx) -> Result<(), StoreError> {
     sqlx::query(LOCK_HEAD)
         .execute(&mut **tx)
@@ -190,7 +175,7 @@ impl PostgresStore {
         let reference = change.reference.to_string();
         let mut tx = self.pool.begin().await.map_err(StoreError::backend)?;
         lock_head(&mut tx).await?;
-        let start: ChangeStart = sqlx::query_as(HEAD_KEY_AND_RECORD)
+        let start: ChangeStartRow = sqlx::query_as(HEAD_KEY_AND_RECORD)
             .bind(change.guild.as_str())
             .bind(&reference)
             .bind(change.idempotency_key.as_deref())

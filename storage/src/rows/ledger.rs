@@ -189,6 +189,31 @@ pub(crate) struct WriteHeadRow {
     pub replayed_seq: Option<i64>,
 }
 
+/// What a change reads under the write lock, in one row: the head, the event its idempotency
+/// key already produced, and the record as it stands, whose columns are NULL when there is no
+/// such record (a `LEFT JOIN`).
+#[derive(Debug)]
+pub(crate) struct ChangeStartRow {
+    pub head: WriteHeadRow,
+    pub current: Option<RecordRow>,
+}
+
+impl<'r, R: sqlx::Row> sqlx::FromRow<'r, R> for ChangeStartRow
+where
+    WriteHeadRow: sqlx::FromRow<'r, R>,
+    RecordRow: sqlx::FromRow<'r, R>,
+    Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    &'r str: sqlx::ColumnIndex<R>,
+{
+    fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+        let found: Option<String> = row.try_get("reference")?;
+        Ok(Self {
+            head: WriteHeadRow::from_row(row)?,
+            current: found.map(|_| RecordRow::from_row(row)).transpose()?,
+        })
+    }
+}
+
 /// The number a write took from `reference_counters`.
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct CounterRow {

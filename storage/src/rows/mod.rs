@@ -16,8 +16,8 @@ pub(crate) use jobs::{
     AttemptRow, ClaimedJobRow, JobOutcome, JobSummaryRow, NewJobRow, StatusCountRow, outbox_counts,
 };
 pub(crate) use ledger::{
-    CounterRow, EventRow, HeadRow, IdempotencyKeyRow, RecordRow, RecordWriteRow, WriteHeadRow,
-    reference_from_counter,
+    ChangeStartRow, CounterRow, EventRow, HeadRow, IdempotencyKeyRow, RecordRow, RecordWriteRow,
+    WriteHeadRow, reference_from_counter,
 };
 pub(crate) use sessions::{SessionRow, SessionVersionRow, SessionWriteRow};
 

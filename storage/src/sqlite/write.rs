@@ -11,7 +11,9 @@ use sqlx::{FromRow, Sqlite};
 
 use super::SqliteStore;
 use super::writer::Writer;
-use crate::rows::{CounterRow, RecordRow, SessionVersionRow, WriteHeadRow, reference_from_counter};
+use crate::rows::{
+    ChangeStartRow, CounterRow, SessionVersionRow, WriteHeadRow, reference_from_counter,
+};
 use crate::seal::{self, SessionClosing, WriteRows};
 
 /// Opens the write of a new record: takes the next reference number of the guild (`$1`),
@@ -39,26 +41,65 @@ WHERE h.id = 1;
 SELECT version, status FROM prompt_sessions WHERE id = $5;";
 
 /// Opens the write of a change: the ledger head, the event the idempotency key (`$3`) already
-/// wrote, and the record as it stands (guild `$1`, reference `$2`; no row when missing).
+/// wrote, and the record as it stands (guild `$1`, reference `$2`; its columns NULL when it is
+/// missing), in one row.
 const BEGIN_CHANGE: &str = "
 BEGIN IMMEDIATE;
-SELECT h.seq AS head_seq, h.hash AS head_hash, k.seq AS replayed_seq
-FROM ledger_head AS h LEFT JOIN idempotency_keys AS k ON k.key = $3
-WHERE h.id = 1;
-SELECT guild_id, reference, kind, body, created_at, updated_at, last_seq
-FROM records WHERE guild_id = $1 AND reference = $2;";
+SELECT h.seq AS head_seq, h.hash AS head_hash, k.seq AS replayed_seq,
+       r.guild_id, r.reference, r.kind, r.body, r.created_at, r.updated_at, r.last_seq
+FROM ledger_head AS h
+LEFT JOIN records AS r ON r.guild_id = $1 AND r.reference = $2
+LEFT JOIN idempotency_keys AS k ON k.key = $3
+WHERE h.id = 1;";
 
 /// Every write statement of a record write, then `COMMIT`. Each parameter is one table's rows
 /// as a JSON array ([`WriteRows`]): `$1` the event, `$2` the record, `$3` the idempotency key,
-/// `$4` the jobs owed, `$5` the session kept, `$6` the ids of sessions discarded. An empty
-/// array writes nothing.
+/// `$4` the jobs owed. An empty array writes nothing.
 ///
 /// The record is inserted, or updated without touching what is fixed at creation
 /// (`created_at`, the person, a concern's follow-up key). Its indexed columns (`status`,
 /// `search_title`) are set by a statement of their own, only when they change: SQLite rewrites
 /// an index entry whenever its column is assigned, even to the same value, and each index page
 /// written is another page in the WAL on every append.
+///
+/// Every statement of a batch costs a message between sqlx and its SQLite thread, so the
+/// statements that end a session are in [`COMPLETE_SESSION_AND_COMMIT`] only.
 const WRITE_AND_COMMIT: &str = "
+INSERT INTO ledger_events (seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash)
+SELECT e.value ->> 'seq', e.value ->> 'guild_id', e.value ->> 'record_ref', e.value ->> 'kind',
+       e.value ->> 'actor', e.value ->> 'recorded_at', e.value ->> 'payload',
+       e.value ->> 'prev_hash', e.value ->> 'hash'
+FROM json_each($1) AS e;
+INSERT INTO records (guild_id, reference, kind, title, search_title, follow_up_key, status, ai_system,
+                     person_platform, person_id, body, created_at, updated_at, last_seq)
+SELECT r.value ->> 'guild_id', r.value ->> 'reference', r.value ->> 'kind', r.value ->> 'title',
+       r.value ->> 'search_title', r.value ->> 'follow_up_key', r.value ->> 'status',
+       r.value ->> 'ai_system', r.value ->> 'person_platform', r.value ->> 'person_id',
+       r.value ->> 'body', r.value ->> 'created_at', r.value ->> 'updated_at', r.value ->> 'last_seq'
+FROM json_each($2) AS r WHERE true
+ON CONFLICT (guild_id, reference) DO UPDATE SET
+    title = excluded.title, ai_system = excluded.ai_system, body = excluded.body,
+    updated_at = excluded.updated_at, last_seq = excluded.last_seq;
+UPDATE records
+SET status = r.value ->> 'status', search_title = r.value ->> 'search_title'
+FROM json_each($2) AS r
+WHERE records.guild_id = r.value ->> 'guild_id' AND records.reference = r.value ->> 'reference'
+  AND (records.status IS NOT r.value ->> 'status'
+       OR records.search_title IS NOT r.value ->> 'search_title');
+INSERT INTO idempotency_keys (key, guild_id, reference, seq, created_at)
+SELECT k.value ->> 'key', k.value ->> 'guild_id', k.value ->> 'reference', k.value ->> 'seq',
+       k.value ->> 'created_at'
+FROM json_each($3) AS k;
+INSERT INTO jobs (guild_id, kind, dedupe_key, payload, status, run_at, attempts, failures, created_at)
+SELECT j.value ->> 'guild_id', j.value ->> 'kind', j.value ->> 'dedupe_key', j.value ->> 'payload',
+       'queued', j.value ->> 'run_at', 0, 0, j.value ->> 'created_at'
+FROM json_each($4) AS j WHERE true
+ON CONFLICT (dedupe_key) DO NOTHING;
+COMMIT;";
+
+/// [`WRITE_AND_COMMIT`], then the end of the session that produced the record: `$5` the
+/// session kept, `$6` the ids of sessions discarded (each a JSON array, empty or of one).
+const COMPLETE_SESSION_AND_COMMIT: &str = "
 INSERT INTO ledger_events (seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash)
 SELECT e.value ->> 'seq', e.value ->> 'guild_id', e.value ->> 'record_ref', e.value ->> 'kind',
        e.value ->> 'actor', e.value ->> 'recorded_at', e.value ->> 'payload',
@@ -98,14 +139,24 @@ COMMIT;";
 
 type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments>;
 
-fn bind_rows(write: Query<'_>, rows: WriteRows) -> Query<'_> {
-    write
+/// Binds a write's rows to [`WRITE_AND_COMMIT`], or to [`COMPLETE_SESSION_AND_COMMIT`] when the
+/// write ends a session.
+fn write_batch(rows: WriteRows, ends_session: bool) -> Query<'static> {
+    let statement = if ends_session {
+        COMPLETE_SESSION_AND_COMMIT
+    } else {
+        WRITE_AND_COMMIT
+    };
+    let batch = sqlx::query(statement)
         .bind(rows.events)
         .bind(rows.records)
         .bind(rows.idempotency_keys)
-        .bind(rows.jobs)
-        .bind(rows.sessions_kept)
-        .bind(rows.sessions_discarded)
+        .bind(rows.jobs);
+    if ends_session {
+        batch.bind(rows.sessions_kept).bind(rows.sessions_discarded)
+    } else {
+        batch
+    }
 }
 
 /// The row of a batch's results at `index`, where the batch's statements put it.
@@ -183,11 +234,10 @@ impl SqliteStore {
         });
         let sealed = writer.check(sealed).await?;
         let reference = sealed.committed.record.reference;
+        let ends_session = completing.is_some();
         let closing = SessionClosing::of(completing, reference);
         let rows = writer.check(sealed.rows(&closing)).await?;
-        writer
-            .commit(bind_rows(sqlx::query(WRITE_AND_COMMIT), rows))
-            .await?;
+        writer.commit(write_batch(rows, ends_session)).await?;
         drop(writer);
 
         if closing.discards() {
@@ -210,16 +260,8 @@ impl SqliteStore {
 
         let mut writer = Writer::acquire(&self.writer).await?;
         let rows = writer.begin(begin).await?;
-        let read = row_at::<WriteHeadRow>(&rows, 0, "ledger head").and_then(|head| {
-            // No second row: no such record.
-            let current = rows
-                .get(1)
-                .map(RecordRow::from_row)
-                .transpose()
-                .map_err(StoreError::backend)?;
-            Ok((head, current))
-        });
-        let (head, current) = writer.check(read).await?;
+        let start = row_at::<ChangeStartRow>(&rows, 0, "ledger head");
+        let ChangeStartRow { head, current } = writer.check(start).await?;
 
         if let Some(seq) = head.replayed_seq {
             writer.roll_back().await;
@@ -234,9 +276,7 @@ impl SqliteStore {
         });
         let sealed = writer.check(sealed).await?;
         let rows = writer.check(sealed.rows(&SessionClosing::None)).await?;
-        writer
-            .commit(bind_rows(sqlx::query(WRITE_AND_COMMIT), rows))
-            .await?;
+        writer.commit(write_batch(rows, false)).await?;
         Ok(sealed.committed)
     }
 }
