@@ -7,11 +7,12 @@
 //! the record and the messages it owes, so a crash at any moment leaves either all of it or
 //! none.
 //!
-//! Layout: `rows` holds the row structs and their conversion to domain types, `seal` the
-//! pure part of a write, and each backend's module its SQL (constants a reader can paste into
-//! `sqlite3` or `psql`) and the code that sends it.
+//! Layout: `rows` holds the row structs and their conversion to and from domain types, `seal`
+//! the pure part of a record write, `search` what a name lookup compares, `outbox` what both
+//! job tables share; each backend's module (`sqlite`, `postgres`) holds its SQL, as constants a
+//! reader can paste into `sqlite3` or `psql`, and the code that sends it.
 
-mod jobs;
+mod outbox;
 mod postgres;
 mod rows;
 mod seal;

@@ -12,7 +12,7 @@ use aimsbot_workflows::ports::{Outbox, StoreError};
 use async_trait::async_trait;
 
 use super::PostgresStore;
-use crate::jobs::{check_attempt_of, claimed_jobs, enqueued_at};
+use crate::outbox::{check_attempt_of, claimed_jobs, enqueued_at};
 use crate::rows::{
     AttemptRow, ClaimedJobRow, JobOutcome, JobSummaryRow, NewJobRow, StatusCountRow, json_array,
     outbox_counts,

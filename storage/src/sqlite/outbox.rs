@@ -12,7 +12,7 @@ use async_trait::async_trait;
 
 use super::SqliteStore;
 use super::writer::Writer;
-use crate::jobs::{check_attempt_of, claimed_jobs, enqueued_at};
+use crate::outbox::{check_attempt_of, claimed_jobs, enqueued_at};
 use crate::rows::{
     AttemptRow, ClaimedJobRow, JobOutcome, JobSummaryRow, NewJobRow, StatusCountRow, json_array,
     outbox_counts,

@@ -1,4 +1,5 @@
-//! What both backends' outboxes share besides rows: the checks and conversions around a claim.
+//! What both backends' outboxes share besides SQL and rows: the checks and conversions around
+//! a claim.
 
 use aimsbot_workflows::outbox::{Attempt, Job};
 use aimsbot_workflows::ports::StoreError;
