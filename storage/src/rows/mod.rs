@@ -5,7 +5,7 @@
 //! columns have the same names and compatible types (`BIGINT` on PostgreSQL where SQLite says
 //! `INTEGER`, so both decode as `i64`). A row that is written derives [`serde::Serialize`]: the
 //! rows of one table are bound as a single JSON array, which the SQL expands into columns
-//! (`json_each` on SQLite, `json_populate_recordset` on PostgreSQL), so a statement names its
+//! (`jsonb_each` on SQLite, `json_populate_recordset` on PostgreSQL), so a statement names its
 //! columns instead of numbering a long list of parameters.
 
 mod jobs;

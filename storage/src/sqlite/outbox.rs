@@ -23,7 +23,7 @@ const ENQUEUE: &str = "
 INSERT INTO jobs (guild_id, kind, dedupe_key, payload, status, run_at, attempts, failures, created_at)
 SELECT j.value ->> 'guild_id', j.value ->> 'kind', j.value ->> 'dedupe_key', j.value ->> 'payload',
        'queued', j.value ->> 'run_at', 0, 0, j.value ->> 'created_at'
-FROM json_each($1) AS j WHERE true
+FROM jsonb_each($1) AS j WHERE true
 ON CONFLICT (dedupe_key) DO NOTHING";
 
 /// Claims for worker `$1`, until `$2`, up to `$4` jobs due at `$3`: queued and due, or running
