@@ -55,6 +55,7 @@ async fn setup(durability: SqliteDurability) -> Setup {
             at: fixed_now(),
             record: ai_system("Credit scorer", owner.clone()),
             idempotency_key: None,
+            owed: Vec::new(),
         })
         .await
         .unwrap();
@@ -67,6 +68,7 @@ async fn setup(durability: SqliteDurability) -> Setup {
             note: Narrative::new("n".repeat(NOTE_CHARS)).unwrap(),
         },
         idempotency_key: None,
+        owed: Vec::new(),
     };
     // The plain table gets exactly as many payload bytes as a ledger event row carries.
     let payload = aimsbot_workflows::canonical::to_canonical_string(&change.change.payload());

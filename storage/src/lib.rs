@@ -1,13 +1,22 @@
-//! aimsbot's storage: the [`Store`] port on SQLite (embedded default) and PostgreSQL, chosen by
-//! the database URL's scheme, each with its own migrations.
+//! aimsbot's storage: the [`Store`], [`SessionStore`] and [`Outbox`] ports on SQLite (the
+//! embedded default) and PostgreSQL, chosen by the database URL's scheme, each with its own
+//! migrations and its own SQL.
 //!
-//! Every write runs in one transaction that locks the ledger head, allocates any reference,
-//! applies the domain's projection rules, appends the hash-chained event and updates the
-//! record, so a crash at any moment leaves either all of it or none.
+//! Every record write runs in one transaction that locks the ledger head, allocates any
+//! reference, applies the domain's projection rules, appends the hash-chained event, writes
+//! the record and the messages it owes, so a crash at any moment leaves either all of it or
+//! none.
+//!
+//! Layout: `rows` holds the row structs and their conversion to and from domain types, `seal`
+//! the pure part of a record write, `search` what a name lookup compares, `outbox` what both
+//! job tables share; each backend's module (`sqlite`, `postgres`) holds its SQL, as constants a
+//! reader can paste into `sqlite3` or `psql`, and the code that sends it.
 
+mod outbox;
 mod postgres;
-mod sessions;
-mod shared;
+mod rows;
+mod seal;
+mod search;
 mod sqlite;
 #[cfg(feature = "test-support")]
 pub mod testing;
@@ -15,7 +24,7 @@ pub mod testing;
 use std::sync::Arc;
 use std::time::Duration;
 
-use aimsbot_workflows::ports::{SessionStore, Store, StoreError};
+use aimsbot_workflows::ports::{Outbox, SessionStore, Store, StoreError};
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -133,6 +142,14 @@ impl Database {
         }
     }
 
+    /// The job table: messages owed, claimed and delivered by workers.
+    pub fn outbox(&self) -> Arc<dyn Outbox> {
+        match self {
+            Database::Sqlite(s) => s.clone(),
+            Database::Postgres(s) => s.clone(),
+        }
+    }
+
     pub async fn schema_status(&self) -> Result<SchemaStatus, StoreError> {
         match self {
             Database::Sqlite(s) => s.schema_status().await,
@@ -173,6 +190,11 @@ impl Database {
             Database::Postgres(s) => s.close().await,
         }
     }
+}
+
+/// The newest migration a migrator carries.
+fn latest_migration(migrator: &sqlx::migrate::Migrator) -> i64 {
+    migrator.iter().map(|m| m.version).max().unwrap_or_default()
 }
 
 fn refuse_newer(status: SchemaStatus) -> Result<SchemaStatus, StoreError> {

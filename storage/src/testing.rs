@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use crate::{ConnectOptions, Database};
-use aimsbot_workflows::ports::{SessionStore, Store};
+use aimsbot_workflows::ports::{Outbox, SessionStore, Store};
 
 pub const POSTGRES_URL_VAR: &str = "AIMSBOT_TEST_POSTGRES_URL";
 
@@ -34,6 +34,10 @@ impl TestDb {
 
     pub fn sessions(&self) -> Arc<dyn SessionStore> {
         self.db.sessions()
+    }
+
+    pub fn outbox(&self) -> Arc<dyn Outbox> {
+        self.db.outbox()
     }
 
     /// Runs raw SQL with write access, bypassing the store: for tampering tests.
@@ -63,6 +67,93 @@ impl TestDb {
             Database::Postgres(_) => {
                 self.execute("ALTER TABLE ledger_events DISABLE TRIGGER USER")
                     .await
+            }
+        }
+    }
+}
+
+/// The reads the ports promise are indexed, whose query plans the conformance suite checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexedLookup {
+    RecordsNamedExactly,
+    RecordsNamedStartingWith,
+    ConcernByHandle,
+    /// The outbox's claim of due jobs.
+    ClaimDueJobs,
+}
+
+impl TestDb {
+    /// How the database would run `lookup`, as text, one line per plan node: SQLite's `EXPLAIN
+    /// QUERY PLAN`, or PostgreSQL's `EXPLAIN` with sequential scans discouraged, so that a
+    /// table of a few rows still shows whether an index can serve.
+    pub async fn query_plan(&self, lookup: IndexedLookup) -> String {
+        let limit = 5_i64;
+        let (sqlite, postgres, binds): (&str, &str, &[&str]) = match lookup {
+            IndexedLookup::RecordsNamedExactly => (
+                crate::sqlite::RECORDS_NAMED_EXACTLY,
+                crate::postgres::RECORDS_NAMED_EXACTLY,
+                &["2000", "ai_system", "credit scorer", "CREDIT SCORER"],
+            ),
+            IndexedLookup::RecordsNamedStartingWith => (
+                crate::sqlite::RECORDS_NAMED_STARTING_WITH,
+                crate::postgres::RECORDS_NAMED_STARTING_WITH,
+                &[
+                    "2000",
+                    "ai_system",
+                    "cre",
+                    "cre\u{10FFFF}",
+                    "CRE",
+                    "CRE\u{10FFFF}",
+                ],
+            ),
+            IndexedLookup::ConcernByHandle => (
+                crate::sqlite::CONCERN_BY_HANDLE,
+                crate::postgres::CONCERN_BY_HANDLE,
+                &["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
+            ),
+            IndexedLookup::ClaimDueJobs => (
+                crate::sqlite::CLAIM,
+                crate::postgres::CLAIM,
+                &[
+                    "worker",
+                    "2026-12-01T10:05:00.000000Z",
+                    "2026-12-01T10:00:00.000000Z",
+                ],
+            ),
+        };
+        let with_limit = lookup != IndexedLookup::ConcernByHandle;
+        match &self.db {
+            Database::Sqlite(s) => {
+                let explain = sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sqlite}"));
+                let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(explain);
+                for bind in binds {
+                    query = query.bind(*bind);
+                }
+                if with_limit {
+                    query = query.bind(limit);
+                }
+                let rows = query.fetch_all(s.write_pool()).await.unwrap();
+                rows.into_iter()
+                    .map(|(_, _, _, detail)| detail)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+            Database::Postgres(s) => {
+                let mut tx = s.write_pool().begin().await.unwrap();
+                sqlx::query("SET LOCAL enable_seqscan = off")
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                let explain = sqlx::AssertSqlSafe(format!("EXPLAIN {postgres}"));
+                let mut query = sqlx::query_scalar::<_, String>(explain);
+                for bind in binds {
+                    query = query.bind(*bind);
+                }
+                if with_limit {
+                    query = query.bind(limit);
+                }
+                let lines = query.fetch_all(&mut *tx).await.unwrap();
+                lines.join("\n")
             }
         }
     }

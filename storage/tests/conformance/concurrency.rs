@@ -33,6 +33,7 @@ async fn concurrent_writers_leave_a_gapless_valid_chain(db: TestDb) {
                             fixed_now(),
                         ),
                         idempotency_key: None,
+                        owed: Vec::new(),
                     })
                     .await
                     .unwrap_or_else(|e| panic!("writer {writer} event {i}: {e}"));
@@ -73,9 +74,8 @@ async fn concurrent_writers_leave_a_gapless_valid_chain(db: TestDb) {
 /// many writers writes once.
 async fn concurrent_changes_to_one_record_lose_nothing(db: TestDb) {
     use aimsbot_workflows::ports::RecordChange;
-    use aimsbot_workflows::records::{Change, Record};
+    use aimsbot_workflows::records::{Change, FieldChanges, Record};
     use aimsbot_workflows::text::Narrative;
-    use serde_json::json;
 
     let guild = GuildId::new("2000").unwrap();
     let alice = person(3000, "alice");
@@ -87,6 +87,7 @@ async fn concurrent_changes_to_one_record_lose_nothing(db: TestDb) {
             at: fixed_now(),
             record: incident(alice.clone(), "start", fixed_now()),
             idempotency_key: None,
+            owed: Vec::new(),
         })
         .await
         .unwrap();
@@ -107,9 +108,10 @@ async fn concurrent_changes_to_one_record_lose_nothing(db: TestDb) {
                         at: fixed_now(),
                         change: Change::Amend {
                             reason: Narrative::new("concurrency test").unwrap(),
-                            changes: json!({ field: value }).as_object().unwrap().clone(),
+                            changes: FieldChanges::new().set(field, value),
                         },
                         idempotency_key: None,
+                        owed: Vec::new(),
                     })
                     .await
                     .unwrap()
@@ -172,6 +174,7 @@ async fn concurrent_changes_to_one_record_lose_nothing(db: TestDb) {
                         note: Narrative::new("double click").unwrap(),
                     },
                     idempotency_key: Some("racing-key".into()),
+                    owed: Vec::new(),
                 })
                 .await
                 .unwrap()

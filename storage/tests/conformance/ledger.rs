@@ -26,6 +26,7 @@ async fn write_history(db: &TestDb, events: usize) {
             at: at(0),
             record: ai_system("Credit scorer", alice.clone()),
             idempotency_key: None,
+            owed: Vec::new(),
         })
         .await
         .unwrap();
@@ -41,6 +42,7 @@ async fn write_history(db: &TestDb, events: usize) {
                         note: Narrative::new(format!("check-in {i} ✓ — \"quoted\"")).unwrap(),
                     },
                     idempotency_key: None,
+                    owed: Vec::new(),
                 })
                 .await
                 .unwrap();
@@ -56,6 +58,7 @@ async fn write_history(db: &TestDb, events: usize) {
                         at(i),
                     ),
                     idempotency_key: None,
+                    owed: Vec::new(),
                 })
                 .await
                 .unwrap();

@@ -7,6 +7,7 @@ mod support;
 
 mod concurrency;
 mod ledger;
+mod outbox;
 mod records;
 mod schema;
 mod sessions;

@@ -1,15 +1,16 @@
 //! Records: created with a reference, read back whole, changed only through events, isolated
 //! per guild, written once per idempotency key.
 
-use aimsbot_workflows::ports::{NewRecord, RecordChange, RecordQuery, StoreError};
+use aimsbot_storage::testing::IndexedLookup;
+use aimsbot_workflows::ports::{NameSearch, NewRecord, RecordChange, RecordQuery, StoreError};
 use aimsbot_workflows::records::incident::IncidentStatus;
-use aimsbot_workflows::records::{Change, Incident, Record};
+use aimsbot_workflows::records::{Change, FieldChanges, Incident, Record};
 use aimsbot_workflows::testing::{ai_system, fixed_now, incident, person};
 use aimsbot_workflows::text::Narrative;
 use aimsbot_workflows::{EventKind, GuildId, RecordKind};
-use serde_json::{Map, json};
+use serde_json::json;
 
-use crate::support::TestDb;
+use crate::support::{TestDb, anonymous_concern};
 
 fn guild(id: &str) -> GuildId {
     GuildId::new(id).unwrap()
@@ -23,11 +24,8 @@ fn new_incident(guild_id: &str, text: &str) -> NewRecord {
         at: fixed_now(),
         record: incident(alice, text, fixed_now()),
         idempotency_key: None,
+        owed: Vec::new(),
     }
-}
-
-fn changes(pairs: serde_json::Value) -> Map<String, serde_json::Value> {
-    pairs.as_object().unwrap().clone()
 }
 
 async fn a_created_record_reads_back_with_its_reference_and_event(db: TestDb) {
@@ -83,6 +81,7 @@ async fn references_count_per_guild_kind_and_year(db: TestDb) {
                 at: fixed_now(),
                 record,
                 idempotency_key: None,
+                owed: Vec::new(),
             })
             .await
             .unwrap();
@@ -96,6 +95,7 @@ async fn references_count_per_guild_kind_and_year(db: TestDb) {
             at: next_year,
             record: incident(alice, "d", next_year),
             idempotency_key: None,
+            owed: Vec::new(),
         })
         .await
         .unwrap();
@@ -133,6 +133,7 @@ async fn a_refused_record_writes_nothing_and_uses_no_number(db: TestDb) {
             at: fixed_now(),
             record: refused,
             idempotency_key: None,
+            owed: Vec::new(),
         })
         .await
         .unwrap_err();
@@ -150,6 +151,7 @@ async fn a_refused_record_writes_nothing_and_uses_no_number(db: TestDb) {
             at: fixed_now(),
             record: ai_system("Scorer", person(1, "o")),
             idempotency_key: None,
+            owed: Vec::new(),
         })
         .await
         .unwrap();
@@ -196,11 +198,12 @@ async fn changes_are_events_and_facts_of_recording_never_change(db: TestDb) {
         at: fixed_now().plus(chrono::Duration::minutes(5)),
         change,
         idempotency_key: None,
+        owed: Vec::new(),
     };
 
     let triaged = store
         .change(change(Change::Status {
-            changes: changes(json!({"status": IncidentStatus::Triaged})),
+            changes: FieldChanges::new().set("status", IncidentStatus::Triaged),
             note: Some(Narrative::new("Assigned to the credit team").unwrap()),
         }))
         .await
@@ -209,11 +212,24 @@ async fn changes_are_events_and_facts_of_recording_never_change(db: TestDb) {
         unreachable!()
     };
     assert_eq!(incident.status, IncidentStatus::Triaged);
+    for (status, found) in [("triaged", 1), ("open", 0)] {
+        let listed = store
+            .records(&RecordQuery {
+                guild: Some(guild("2000")),
+                kind: Some(RecordKind::Incident),
+                status: Some(status),
+                limit: 10,
+                ..RecordQuery::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), found, "listed as {status}");
+    }
 
     store
         .change(change(Change::Amend {
             reason: Narrative::new("The reporter mistyped the age band").unwrap(),
-            changes: changes(json!({"what_happened": "corrected"})),
+            changes: FieldChanges::new().set("what_happened", "corrected"),
         }))
         .await
         .unwrap();
@@ -221,7 +237,7 @@ async fn changes_are_events_and_facts_of_recording_never_change(db: TestDb) {
     let err = store
         .change(change(Change::Amend {
             reason: Narrative::new("typo").unwrap(),
-            changes: changes(json!({"recorded_at": "2020-01-01T00:00:00.000000Z"})),
+            changes: FieldChanges::new().set("recorded_at", "2020-01-01T00:00:00.000000Z"),
         }))
         .await
         .unwrap_err();
@@ -230,7 +246,7 @@ async fn changes_are_events_and_facts_of_recording_never_change(db: TestDb) {
     let err = store
         .change(change(Change::Amend {
             reason: Narrative::new("typo").unwrap(),
-            changes: changes(json!({"severity": "apocalyptic"})),
+            changes: FieldChanges::new().set("severity", "apocalyptic"),
         }))
         .await
         .unwrap_err();
@@ -283,6 +299,7 @@ async fn a_change_to_a_missing_record_is_not_found(db: TestDb) {
                 note: Narrative::new("n").unwrap(),
             },
             idempotency_key: None,
+            owed: Vec::new(),
         })
         .await
         .unwrap_err();
@@ -304,6 +321,7 @@ async fn guilds_are_isolated_and_lists_filter(db: TestDb) {
             at: fixed_now(),
             record: incident(bob.clone(), "bob's", fixed_now()),
             idempotency_key: None,
+            owed: Vec::new(),
         })
         .await
         .unwrap();
@@ -314,6 +332,7 @@ async fn guilds_are_isolated_and_lists_filter(db: TestDb) {
             at: fixed_now(),
             record: ai_system("Chatbot", bob.clone()),
             idempotency_key: None,
+            owed: Vec::new(),
         })
         .await
         .unwrap();
@@ -369,7 +388,7 @@ async fn guilds_are_isolated_and_lists_filter(db: TestDb) {
     assert_eq!(
         query(RecordQuery {
             guild: Some(guild("2000")),
-            status: Some("closed".into()),
+            status: Some("closed"),
             ..Default::default()
         })
         .await,
@@ -378,7 +397,7 @@ async fn guilds_are_isolated_and_lists_filter(db: TestDb) {
     assert_eq!(
         query(RecordQuery {
             guild: Some(guild("2000")),
-            status: Some("open".into()),
+            status: Some("open"),
             kind: Some(RecordKind::Incident),
             ..Default::default()
         })
@@ -388,7 +407,216 @@ async fn guilds_are_isolated_and_lists_filter(db: TestDb) {
     );
 }
 
+async fn create(db: &TestDb, guild_id: &str, record: Record) -> String {
+    let owner = person(3000, "alice");
+    db.store()
+        .create(NewRecord {
+            guild: guild(guild_id),
+            actor: owner,
+            at: fixed_now(),
+            record,
+            idempotency_key: None,
+            owed: Vec::new(),
+        })
+        .await
+        .unwrap()
+        .record
+        .reference
+        .to_string()
+}
+
+async fn named(db: &TestDb, guild_id: &str, kind: RecordKind, search: NameSearch) -> Vec<String> {
+    db.store()
+        .records_named(&guild(guild_id), kind, &search, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| format!("{} {}", r.reference, r.record.title()))
+        .collect()
+}
+
+async fn records_are_found_by_title_or_reference_ignoring_case(db: TestDb) {
+    let alice = person(3000, "alice");
+    for (guild_id, name) in [
+        ("2000", "Credit Scorer"),      // AIS-2026-0001
+        ("2000", "credit scoring v2"),  // AIS-2026-0002
+        ("2000", "Chatbot"),            // AIS-2026-0003
+        ("2000", "Überwachungskamera"), // AIS-2026-0004
+        ("2001", "Credit scorer"),      // another guild's AIS-2026-0001
+    ] {
+        create(&db, guild_id, ai_system(name, alice.clone())).await;
+    }
+    // An incident titled like a system: another kind.
+    create(&db, "2000", incident(alice.clone(), "x", fixed_now())).await;
+    let exactly = |text: &str| NameSearch::Exactly(text.into());
+    let starting = |text: &str| NameSearch::StartingWith(text.into());
+    let systems = RecordKind::AiSystem;
+
+    assert_eq!(
+        named(&db, "2000", systems, exactly("CREDIT scorer")).await,
+        ["AIS-2026-0001 Credit Scorer"],
+        "the whole title, in any case, in this guild only"
+    );
+    assert_eq!(
+        named(&db, "2000", systems, exactly("credit")).await,
+        Vec::<String>::new(),
+        "a part is not the whole"
+    );
+    assert_eq!(
+        named(&db, "2000", systems, exactly("ais-2026-0003")).await,
+        ["AIS-2026-0003 Chatbot"],
+        "or the reference"
+    );
+    assert_eq!(
+        named(&db, "2000", systems, starting("CRED")).await,
+        [
+            "AIS-2026-0001 Credit Scorer",
+            "AIS-2026-0002 credit scoring v2"
+        ],
+        "by title"
+    );
+    assert_eq!(
+        named(&db, "2000", systems, starting("über")).await,
+        ["AIS-2026-0004 Überwachungskamera"],
+        "beyond ASCII"
+    );
+    assert_eq!(
+        named(&db, "2000", systems, starting("ais-2026-000")).await,
+        [
+            "AIS-2026-0003 Chatbot",
+            "AIS-2026-0001 Credit Scorer",
+            "AIS-2026-0002 credit scoring v2",
+            "AIS-2026-0004 Überwachungskamera",
+        ],
+        "references by prefix, ordered by title"
+    );
+    assert_eq!(
+        named(&db, "2000", RecordKind::Incident, starting("loan")).await,
+        ["INC-2026-0001 Loan model refused every applicant over 60"]
+    );
+    assert_eq!(
+        named(&db, "2000", systems, starting("loan")).await,
+        Vec::<String>::new(),
+        "of the kind asked for"
+    );
+    let two = db
+        .store()
+        .records_named(&guild("2000"), systems, &starting("c"), 2)
+        .await
+        .unwrap();
+    assert_eq!(two.len(), 2, "at most the limit");
+
+    // A renamed system is found by its new name only.
+    let chatbot = "AIS-2026-0003".parse().unwrap();
+    db.store()
+        .change(RecordChange {
+            guild: guild("2000"),
+            reference: chatbot,
+            actor: alice,
+            at: fixed_now(),
+            change: Change::Amend {
+                reason: Narrative::new("renamed by the vendor").unwrap(),
+                changes: FieldChanges::new().set("name", "Support Assistant"),
+            },
+            idempotency_key: None,
+            owed: Vec::new(),
+        })
+        .await
+        .unwrap();
+    assert!(
+        named(&db, "2000", systems, exactly("chatbot"))
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        named(&db, "2000", systems, starting("support")).await,
+        ["AIS-2026-0003 Support Assistant"]
+    );
+}
+
+async fn a_concern_is_found_by_its_follow_up_handle(db: TestDb) {
+    use aimsbot_workflows::records::concern::handle_sha256;
+    let reference = create(&db, "2000", anonymous_concern("Age bias", "ABCD-EFGH")).await;
+    create(&db, "2000", anonymous_concern("Other", "WXYZ-2345")).await;
+    let found = db
+        .store()
+        .concern_by_handle(&handle_sha256("abcd efgh"))
+        .await
+        .unwrap()
+        .expect("found by its handle, however it is retyped");
+    assert_eq!(found.reference.to_string(), reference);
+    assert_eq!(found.record.title(), "Age bias");
+    assert_eq!(
+        db.store()
+            .concern_by_handle(&handle_sha256("NOPE-NOPE"))
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+/// Whether a line of a plan constrains the index it reads by the looked-up column, not only
+/// by guild and kind (which would read a whole guild's records of that kind).
+fn by_looked_up_column(line: &str) -> bool {
+    let constraint = line.split_once('(').map_or("", |(_, rest)| rest);
+    ["search_title", "reference", "follow_up_key"]
+        .iter()
+        .any(|column| constraint.contains(column))
+}
+
+async fn name_and_handle_lookups_use_an_index(db: TestDb) {
+    // Enough rows for PostgreSQL's planner to tell indexes apart by their statistics, as it
+    // would in production; SQLite has none (nothing runs ANALYZE) and must plan right anyway.
+    let alice = person(3000, "alice");
+    for n in 0..40 {
+        let guild_id = if n % 2 == 0 { "2000" } else { "2001" };
+        create(
+            &db,
+            guild_id,
+            ai_system(&format!("System {n}"), alice.clone()),
+        )
+        .await;
+    }
+    create(&db, "2000", anonymous_concern("Age bias", "ABCD-EFGH")).await;
+    if db.db.backend() == aimsbot_storage::Backend::Postgres {
+        db.execute("ANALYZE records").await;
+    }
+    for lookup in [
+        IndexedLookup::RecordsNamedExactly,
+        IndexedLookup::RecordsNamedStartingWith,
+        IndexedLookup::ConcernByHandle,
+    ] {
+        let plan = db.query_plan(lookup).await;
+        let reads: Vec<&str> = match db.db.backend() {
+            aimsbot_storage::Backend::Sqlite => {
+                plan.lines().filter(|l| l.contains("records")).collect()
+            }
+            aimsbot_storage::Backend::Postgres => {
+                assert!(
+                    !plan.contains("Seq Scan"),
+                    "{lookup:?} scans records:\n{plan}"
+                );
+                plan.lines().filter(|l| l.contains("Index Cond")).collect()
+            }
+        };
+        assert!(!reads.is_empty(), "{lookup:?}:\n{plan}");
+        for read in reads {
+            assert!(
+                read.contains("INDEX") || read.contains("Index Cond"),
+                "{lookup:?} reads records without an index:\n{plan}"
+            );
+            assert!(
+                by_looked_up_column(read),
+                "{lookup:?} reads a whole guild's records:\n{plan}"
+            );
+        }
+    }
+}
+
 crate::on_both_backends!(
+    records_are_found_by_title_or_reference_ignoring_case,
+    a_concern_is_found_by_its_follow_up_handle,
+    name_and_handle_lookups_use_an_index,
     a_created_record_reads_back_with_its_reference_and_event,
     references_count_per_guild_kind_and_year,
     a_refused_record_writes_nothing_and_uses_no_number,

@@ -28,3 +28,18 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// A concern raised anonymously: no reporter, only the hash of the follow-up handle.
+pub fn anonymous_concern(title: &str, handle: &str) -> aimsbot_workflows::Record {
+    use aimsbot_workflows::records::Concern;
+    use aimsbot_workflows::records::concern::{ConcernStatus, handle_sha256};
+    use aimsbot_workflows::text::{Narrative, Title};
+    aimsbot_workflows::Record::Concern(Concern {
+        reporter: None,
+        follow_up_handle_sha256: Some(handle_sha256(handle)),
+        ai_system: None,
+        title: Title::new(title).unwrap(),
+        concern: Narrative::new("The screening model ranks older applicants lower").unwrap(),
+        status: ConcernStatus::Open,
+    })
+}
