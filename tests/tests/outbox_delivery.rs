@@ -14,10 +14,7 @@ use aimsbot_tests::fixtures::{self, Invoker};
 use aimsbot_tests::harness::{Backend, COMPLIANCE_CHANNEL, Harness, TIMEOUT};
 use aimsbot_workflows::outbox::{JobQuery, JobStatus, OwedMessage};
 use aimsbot_workflows::ports::NewRecord;
-use aimsbot_workflows::records::Record;
-use aimsbot_workflows::records::attestation::{Attestation, AttestationStatus, Statement};
-use aimsbot_workflows::testing::incident;
-use aimsbot_workflows::text::{Label, Narrative};
+use aimsbot_workflows::testing::{incident, pending_attestation};
 use aimsbot_workflows::{Actor, Clock, RecordKind, Reference, SystemClock};
 use common::{INCIDENT_FORM, SERIOUS_PICKS, click, guild, incident_summary, reference_in, shown};
 use serde_json::Value;
@@ -56,20 +53,11 @@ async fn attestation_owing_a_dm(h: &Harness, person: u64) -> Reference {
             guild: guild(),
             actor: requester.clone(),
             at: SystemClock.now(),
-            record: Record::Attestation(Attestation {
-                person: person.clone(),
-                campaign: None,
-                statement: Statement::new(
-                    Narrative::new("I completed the AI literacy training").unwrap(),
-                    Label::new("2026-12").unwrap(),
-                ),
-                status: AttestationStatus::Pending,
-                requested_by: requester,
-                due_at: None,
-                answered_at: None,
-                declined_reason: None,
-                expires_at: None,
-            }),
+            record: pending_attestation(
+                person.clone(),
+                requester,
+                "I completed the AI literacy training",
+            ),
             idempotency_key: None,
             owed: vec![OwedMessage::AttestationRequest { person }],
         })

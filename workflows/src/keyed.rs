@@ -5,7 +5,7 @@
 //! to its members, so anyone who can read the database could hash each one and find the
 //! match. Without the secret, a keyed hash cannot be recomputed.
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 use crate::Actor;

@@ -74,6 +74,25 @@ pub fn incident(reporter: Actor, what_happened: &str, now: Timestamp) -> Record 
     )
 }
 
+/// A pending attestation of `statement` (version 2026-12), asked of `person` by `requester`.
+pub fn pending_attestation(person: Actor, requester: Actor, statement: &str) -> Record {
+    use crate::records::attestation::{Attestation, AttestationStatus, Statement};
+    Record::Attestation(Attestation {
+        person,
+        campaign: None,
+        statement: Statement::new(
+            Narrative::new(statement).unwrap_or_else(|e| panic!("{e}")),
+            Label::new("2026-12").unwrap_or_else(|e| panic!("{e}")),
+        ),
+        status: AttestationStatus::Pending,
+        requested_by: requester,
+        due_at: None,
+        answered_at: None,
+        declined_reason: None,
+        expires_at: None,
+    })
+}
+
 /// A fixed instant, so hashes in tests are reproducible.
 pub fn fixed_now() -> Timestamp {
     "2026-11-28T09:15:00Z"

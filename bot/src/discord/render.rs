@@ -160,7 +160,7 @@ pub fn prompt_message(
     }
     let cancel = button(
         action(session, PromptAction::Cancel),
-        "Cancel",
+        text::CANCEL_BUTTON,
         ButtonStyle::Danger,
     );
     let components = match prompt {
@@ -219,7 +219,7 @@ pub fn prompt_message(
                 _ => vec![CreateActionRow::Buttons(vec![
                     button(
                         action(session, PromptAction::Next),
-                        "Continue",
+                        text::CONTINUE_BUTTON,
                         ButtonStyle::Primary,
                     ),
                     cancel,
@@ -240,19 +240,19 @@ pub fn prompt_message(
             let mut buttons = vec![
                 button(
                     action(session, PromptAction::Confirm),
-                    "Confirm",
+                    text::CONFIRM_BUTTON,
                     ButtonStyle::Success,
                 ),
                 button(
                     action(session, PromptAction::Edit),
-                    "Edit answers",
+                    text::EDIT_BUTTON,
                     ButtonStyle::Secondary,
                 ),
             ];
             if flow.has_choices() {
                 buttons.push(button(
                     action(session, PromptAction::ChangeChoices),
-                    "Change choices",
+                    text::CHANGE_CHOICES_BUTTON,
                     ButtonStyle::Secondary,
                 ));
             }
@@ -262,10 +262,10 @@ pub fn prompt_message(
         Prompt::Form { .. } => {
             let label = if problems.is_empty() {
                 content.push_str(text::MORE_TO_TYPE);
-                "Continue"
+                text::CONTINUE_BUTTON
             } else {
                 content.push_str(text::FIX_TYPED);
-                "Fix answers"
+                text::FIX_BUTTON
             };
             vec![CreateActionRow::Buttons(vec![
                 button(

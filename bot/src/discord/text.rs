@@ -71,6 +71,13 @@ pub fn problem_list(problems: &[Problem]) -> String {
     text
 }
 
+pub const CONFIRM_BUTTON: &str = "Confirm";
+pub const EDIT_BUTTON: &str = "Edit answers";
+pub const CHANGE_CHOICES_BUTTON: &str = "Change choices";
+pub const CANCEL_BUTTON: &str = "Cancel";
+pub const CONTINUE_BUTTON: &str = "Continue";
+pub const FIX_BUTTON: &str = "Fix answers";
+
 pub const SUMMARY_INTRO: &str =
     "Please check your answers. Nothing is recorded until you confirm.\n";
 pub const MORE_TO_TYPE: &str = "A few more answers to type.";
@@ -224,18 +231,33 @@ pub fn attestations_requested(requested: &Requested, role: &str) -> String {
         (Some(first), _) => first.to_string(),
         _ => String::new(),
     };
-    let people = requested.attestations.len();
-    let earlier = people - requested.created;
-    let again = if earlier > 0 {
-        format!(" ({earlier} of them were already requested by this same command)")
-    } else {
-        String::new()
-    };
-    format!(
-        "✅ Requested from {people} people holding {} ({range}){again}. Each gets a direct message \
-         from me shortly; everyone can also answer with `/attest pending`.",
-        escape(role)
-    )
+    let asked = requested.attestations.len();
+    let role = escape(role);
+    if requested.interrupted.is_some() {
+        return format!(
+            "⚠️ Storing the requests failed after {asked} of {} people holding {role} ({range}); \
+             those were asked, the others not yet. Run the same command again to ask the others: \
+             nobody is asked twice.",
+            requested.people
+        );
+    }
+    let earlier = asked - requested.created;
+    match (requested.created, earlier) {
+        (0, _) => format!(
+            "All {asked} people holding {role} had already been asked to attest this version \
+             ({range}): nobody was asked again. Everyone can answer with `/attest pending`."
+        ),
+        (created, 0) => format!(
+            "✅ Requested from {created} people holding {role} ({range}). Each gets a direct \
+             message from me shortly; everyone can also answer with `/attest pending`."
+        ),
+        (created, earlier) => format!(
+            "✅ Requested from {created} more people holding {role} ({range}); {earlier} had \
+             already been asked to attest this version and are not asked again. Each person \
+             newly asked gets a direct message from me shortly; everyone can also answer with \
+             `/attest pending`."
+        ),
+    }
 }
 
 pub fn attestation_answered(answered: &Answered) -> String {

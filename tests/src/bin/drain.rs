@@ -31,9 +31,7 @@ use aimsbot_tests::fixtures::{self, DEFAULT_GUILD_ID};
 use aimsbot_tests::harness::guild_with_members;
 use aimsbot_workflows::outbox::OwedMessage;
 use aimsbot_workflows::ports::NewRecord;
-use aimsbot_workflows::records::Record;
-use aimsbot_workflows::records::attestation::{Attestation, AttestationStatus, Statement};
-use aimsbot_workflows::text::{Label, Narrative};
+use aimsbot_workflows::testing::pending_attestation;
 use aimsbot_workflows::{Actor, Clock, GuildId, SystemClock};
 use clap::Parser;
 use serde_json::Value;
@@ -66,10 +64,6 @@ async fn fill(url: &str, messages: usize, people: usize) {
     let store = database.store();
     let guild = GuildId::new(DEFAULT_GUILD_ID.to_string()).unwrap();
     let requester = Actor::discord(FIRST_PERSON - 1, "carla");
-    let statement = Statement::new(
-        Narrative::new("I completed the AI literacy training").unwrap(),
-        Label::new("2026-12").unwrap(),
-    );
     for n in 0..messages {
         let person = Actor::discord(FIRST_PERSON + (n % people) as u64, "person");
         store
@@ -77,17 +71,11 @@ async fn fill(url: &str, messages: usize, people: usize) {
                 guild: guild.clone(),
                 actor: requester.clone(),
                 at: SystemClock.now(),
-                record: Record::Attestation(Attestation {
-                    person: person.clone(),
-                    campaign: None,
-                    statement: statement.clone(),
-                    status: AttestationStatus::Pending,
-                    requested_by: requester.clone(),
-                    due_at: None,
-                    answered_at: None,
-                    declined_reason: None,
-                    expires_at: None,
-                }),
+                record: pending_attestation(
+                    person.clone(),
+                    requester.clone(),
+                    "I completed the AI literacy training",
+                ),
                 idempotency_key: None,
                 owed: vec![OwedMessage::AttestationRequest { person }],
             })

@@ -7,13 +7,31 @@ use std::sync::Arc;
 use crate::access::Permission;
 use crate::flow::datetime;
 use crate::outbox::OwedMessage;
-use crate::ports::{NewRecord, RecordChange, RecordQuery};
+use crate::ports::{NewRecord, RecordChange, RecordQuery, StoreError};
 use crate::records::attestation::{Attestation, AttestationStatus, Statement};
 use crate::records::{AttestationAnswer, Change, Record};
 use crate::text::{Label, Narrative};
 use crate::{Actor, GuildId, RecordKind, Reference, StoredRecord, ValidationError};
 
 use super::{Caller, Deps, ServiceError};
+
+/// The idempotency key of asking `person` to attest `statement` in `guild`: a hash, so it stays
+/// short whatever the version's length.
+fn request_key(guild: &GuildId, statement: &Statement, person: &Actor) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for part in [
+        guild.as_str(),
+        &statement.text_sha256,
+        statement.version.as_str(),
+        person.platform.as_str(),
+        &person.platform_user_id,
+    ] {
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part.as_bytes());
+    }
+    format!("attest-request:{}", hex::encode(hash.finalize()))
+}
 
 /// A request for everyone holding a chat role to attest a statement.
 #[derive(Debug, Clone)]
@@ -26,15 +44,19 @@ pub struct AttestationRequest {
     pub due: Option<String>,
 }
 
-/// What a request created.
-#[derive(Debug, Clone)]
+/// What a request did.
+#[derive(Debug)]
 pub struct Requested {
-    /// One attestation per person, in the order they were listed.
+    /// How many people hold the role.
+    pub people: usize,
+    /// One attestation per person asked, in the order they were listed.
     pub attestations: Vec<Reference>,
-    /// How many of them were created by this request (the rest by an earlier delivery of it).
+    /// How many of them this request created, each with its direct message owed; the rest
+    /// had been asked to attest this statement and version before and are not asked again.
     pub created: usize,
-    /// A direct message to each person is queued (people can also use the pending list).
-    pub messages_queued: bool,
+    /// Storing failed after `attestations`: those people were asked, the others not. The
+    /// same request again asks only the others. The error is for the logs.
+    pub interrupted: Option<StoreError>,
 }
 
 /// A person's answer, as given by a button or a form.
@@ -100,12 +122,12 @@ impl Attestations {
     }
 
     /// Asks everyone holding `request.role` to attest: one record each, with the direct
-    /// message that asks them owed in the same transaction. A replayed request creates
-    /// nothing new.
+    /// message that asks them owed in the same transaction. Someone already asked to attest
+    /// this statement and version is not asked again (so a replayed or repeated request
+    /// creates nothing new).
     pub async fn request(
         &self,
         caller: &Caller,
-        request_id: &str,
         request: AttestationRequest,
     ) -> Result<Requested, ServiceError> {
         let deps = &self.deps;
@@ -132,16 +154,15 @@ impl Attestations {
             .members_with_role(&caller.guild, &request.role)
             .await?;
         let mut requested = Requested {
+            people: people.len(),
             attestations: Vec::with_capacity(people.len()),
             created: 0,
-            messages_queued: !people.is_empty(),
+            interrupted: None,
         };
         for person in people {
-            let key = format!(
-                "attest-request:{request_id}:{}:{}",
-                person.platform.as_str(),
-                person.platform_user_id
-            );
+            // One attestation per person and statement version, however often it is asked:
+            // asking again after an interruption asks only those not asked yet.
+            let key = request_key(&caller.guild, &statement, &person);
             let committed = deps
                 .store
                 .create(NewRecord {
@@ -162,7 +183,15 @@ impl Attestations {
                     idempotency_key: Some(key),
                     owed: vec![OwedMessage::AttestationRequest { person }],
                 })
-                .await?;
+                .await;
+            let committed = match committed {
+                Ok(committed) => committed,
+                Err(e) if requested.attestations.is_empty() => return Err(e.into()),
+                Err(e) => {
+                    requested.interrupted = Some(e);
+                    return Ok(requested);
+                }
+            };
             if !committed.replayed {
                 requested.created += 1;
                 deps.waker.wake();

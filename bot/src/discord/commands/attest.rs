@@ -4,7 +4,7 @@
 use aimsbot_workflows::services::attestations::AttestationRequest;
 use serenity::all::{CreateActionRow, Role};
 
-use super::{caller, reply, request_id};
+use super::{caller, reply};
 use crate::discord::render::{self, no_mentions};
 use crate::discord::{BotError, Ctx, text};
 
@@ -74,7 +74,6 @@ async fn request(
         .attestations
         .request(
             &caller,
-            &request_id(ctx),
             AttestationRequest {
                 role: role.id.get().to_string(),
                 statement,
@@ -83,7 +82,10 @@ async fn request(
             },
         )
         .await?;
-    let message = if requested.attestations.is_empty() {
+    if let Some(error) = &requested.interrupted {
+        tracing::error!("attestation request interrupted: {error}");
+    }
+    let message = if requested.people == 0 {
         text::nobody_holds(&role.name)
     } else {
         text::attestations_requested(&requested, &role.name)
