@@ -292,10 +292,16 @@ async fn main() {
         tasks.push(tokio::spawn(flow(fake.clone(), waiters.clone(), user)));
     }
     let mut latencies = Vec::with_capacity(args.flows * 3);
+    let mut by_step: [Vec<Duration>; 3] = Default::default();
     let mut failures = Vec::new();
     for task in tasks {
         match task.await.unwrap() {
-            Ok(three) => latencies.extend(three),
+            Ok(three) => {
+                for (step, latency) in three.iter().enumerate() {
+                    by_step[step].push(*latency);
+                }
+                latencies.extend(three);
+            }
             Err(e) => failures.push(e),
         }
     }
@@ -341,6 +347,19 @@ async fn main() {
         ms(latencies.last().copied().unwrap_or_default()),
         latencies.len()
     );
+    for (step, name) in ["slash command -> form", "form -> summary", "confirm -> recorded"]
+        .iter()
+        .enumerate()
+    {
+        let step_latencies = &mut by_step[step];
+        step_latencies.sort();
+        println!(
+            "  {name:<22} p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms",
+            ms(percentile(step_latencies, 50.0)),
+            ms(percentile(step_latencies, 90.0)),
+            ms(percentile(step_latencies, 99.0)),
+        );
+    }
     println!(
         "bot memory:            peak RSS {:.1} MiB (idle before load {:.1} MiB, at end {:.1} MiB)",
         peak_kib as f64 / 1024.0,
