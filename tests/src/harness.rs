@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use aimsbot::app::App;
 use aimsbot_storage::testing::{self, TestDb};
+use aimsbot_workflows::outbox::{JobQuery, JobStatus, JobSummary};
 use aimsbot_workflows::ports::{Outbox, SessionStore, Store};
 use aimsbot_workflows::{Clock, SystemClock};
 use serde_json::{Value, json};
@@ -243,6 +244,14 @@ secret = "{secret}"
 
     pub fn outbox(&self) -> Arc<dyn Outbox> {
         self.db.db.outbox()
+    }
+
+    /// Up to `limit` outbox jobs, of one status or (`None`) all.
+    pub async fn jobs(&self, status: Option<JobStatus>, limit: u32) -> Vec<JobSummary> {
+        self.outbox()
+            .jobs(&JobQuery { status, limit })
+            .await
+            .expect("listing outbox jobs")
     }
 
     /// Sends an INTERACTION_CREATE and returns the bot's answer as the person sees it: the

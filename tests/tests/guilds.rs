@@ -12,7 +12,6 @@ use aimsbot_tests::harness::{
     Backend, COMPLIANCE_CHANNEL, Harness, callback, guild_with_members, prompt_message,
 };
 use aimsbot_workflows::RecordKind;
-use aimsbot_workflows::outbox::JobQuery;
 use common::{
     INCIDENT_FORM, SERIOUS_PICKS, click, guild_of, incident_summary, records, reference_in,
     report_command, shown, subcommand,
@@ -90,14 +89,7 @@ async fn an_interaction_from_a_server_that_is_not_configured_is_refused_and_stor
         h.store().ledger_rows(0, 10).await.unwrap().is_empty(),
         "nothing written"
     );
-    let jobs = h
-        .outbox()
-        .jobs(&JobQuery {
-            status: None,
-            limit: 10,
-        })
-        .await
-        .unwrap();
+    let jobs = h.jobs(None, 10).await;
     assert!(jobs.is_empty(), "no message owed: {jobs:#?}");
     assert!(
         h.fake
@@ -163,14 +155,7 @@ async fn without_a_compliance_channel_nobody_is_promised_a_notice(h: Harness) {
         "{text}"
     );
     assert!(!text.contains("will be notified"), "{text}");
-    let jobs = h
-        .outbox()
-        .jobs(&JobQuery {
-            status: None,
-            limit: 10,
-        })
-        .await
-        .unwrap();
+    let jobs = h.jobs(None, 10).await;
     assert!(jobs.is_empty(), "no notice owed: {jobs:#?}");
     assert!(
         h.fake

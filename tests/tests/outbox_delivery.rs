@@ -12,7 +12,7 @@ use std::time::Duration;
 use aimsbot_tests::fake_discord::RandomFailures;
 use aimsbot_tests::fixtures::{self, Invoker};
 use aimsbot_tests::harness::{Backend, COMPLIANCE_CHANNEL, Harness, TIMEOUT};
-use aimsbot_workflows::outbox::{JobQuery, JobStatus, OwedMessage};
+use aimsbot_workflows::outbox::{JobStatus, OwedMessage};
 use aimsbot_workflows::ports::NewRecord;
 use aimsbot_workflows::testing::{incident, pending_attestation};
 use aimsbot_workflows::{Actor, Clock, RecordKind, Reference, SystemClock};
@@ -143,14 +143,7 @@ async fn a_notice_owed_when_the_process_is_killed_arrives_exactly_once(mut h: Ha
         "sent once: {:?}",
         sends_per_nonce(&h, &channel)
     );
-    let done = h
-        .outbox()
-        .jobs(&JobQuery {
-            status: Some(JobStatus::Done),
-            limit: 10,
-        })
-        .await
-        .unwrap();
+    let done = h.jobs(Some(JobStatus::Done), 10).await;
     assert_eq!(done.len(), 1, "{done:#?}");
     let attempts = h.outbox().attempts(done[0].id).await.unwrap();
     assert!(
@@ -238,16 +231,9 @@ async fn a_direct_message_refused_by_discord_ends_as_a_visible_dead_letter(h: Ha
     h.fake
         .fail_next(&format!("/channels/{dm}/messages"), 403, 1);
     let reference = attestation_owing_a_dm(&h, person).await;
-    let outbox = h.outbox();
     let mut dead = Vec::new();
     for _ in 0..100 {
-        dead = outbox
-            .jobs(&JobQuery {
-                status: Some(JobStatus::Dead),
-                limit: 10,
-            })
-            .await
-            .unwrap();
+        dead = h.jobs(Some(JobStatus::Dead), 10).await;
         if !dead.is_empty() {
             break;
         }
@@ -335,14 +321,7 @@ async fn two_processes_on_one_postgres_deliver_each_message_once() {
     let sends = sends_per_nonce(&h, &channel);
     assert_eq!(sends.len(), MESSAGES);
     assert!(sends.values().all(|n| *n == 1), "none sent twice");
-    let done = h
-        .outbox()
-        .jobs(&JobQuery {
-            status: Some(JobStatus::Done),
-            limit: MESSAGES as u32 + 10,
-        })
-        .await
-        .unwrap();
+    let done = h.jobs(Some(JobStatus::Done), MESSAGES as u32 + 10).await;
     assert_eq!(done.len(), MESSAGES);
     let mut by_worker: BTreeMap<String, usize> = BTreeMap::new();
     for job in done.iter().step_by(10) {

@@ -9,6 +9,8 @@
 //! again (with `json_each`, every `->>` re-read the element as text and parsed it: a third more
 //! instructions per append).
 
+use std::sync::LazyLock;
+
 use aimsbot_workflows::flow::Session;
 use aimsbot_workflows::ports::{Committed, NewRecord, RecordChange, SessionEnd, StoreError};
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
@@ -35,15 +37,9 @@ FROM ledger_head AS h LEFT JOIN idempotency_keys AS k ON k.key = $4
 WHERE h.id = 1;";
 
 /// [`BEGIN_CREATE`], then where the session completing with the record (`$5`) stands.
-const BEGIN_COMPLETE_SESSION: &str = "
-BEGIN IMMEDIATE;
-INSERT INTO reference_counters (guild_id, kind, year, last_number) VALUES ($1, $2, $3, 1)
-ON CONFLICT (guild_id, kind, year) DO UPDATE SET last_number = reference_counters.last_number + 1
-RETURNING last_number;
-SELECT h.seq AS head_seq, h.hash AS head_hash, k.seq AS replayed_seq
-FROM ledger_head AS h LEFT JOIN idempotency_keys AS k ON k.key = $4
-WHERE h.id = 1;
-SELECT version, status FROM prompt_sessions WHERE id = $5;";
+static BEGIN_COMPLETE_SESSION: LazyLock<String> = LazyLock::new(|| {
+    format!("{BEGIN_CREATE}\nSELECT version, status FROM prompt_sessions WHERE id = $5;")
+});
 
 /// Opens the write of a change: the ledger head, the event the idempotency key (`$3`) already
 /// wrote, and the record as it stands (guild `$1`, reference `$2`; its columns NULL when it is
@@ -57,7 +53,7 @@ LEFT JOIN records AS r ON r.guild_id = $1 AND r.reference = $2
 LEFT JOIN idempotency_keys AS k ON k.key = $3
 WHERE h.id = 1;";
 
-/// Every write statement of a record write, then `COMMIT`. Each parameter is one table's rows
+/// Every write statement of a record write. Each parameter is one table's rows
 /// as a JSON array ([`WriteRows`]): `$1` the event, `$2` the record, `$3` the idempotency key,
 /// `$4` the jobs owed. An empty array writes nothing.
 ///
@@ -68,8 +64,8 @@ WHERE h.id = 1;";
 /// written is another page in the WAL on every append.
 ///
 /// Every statement of a batch costs a message between sqlx and its SQLite thread, so the
-/// statements that end a session are in [`COMPLETE_SESSION_AND_COMMIT`] only.
-const WRITE_AND_COMMIT: &str = "
+/// statements that end a session are sent only when it ends ([`END_SESSION`]).
+const WRITE: &str = "
 INSERT INTO ledger_events (seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash)
 SELECT e.value ->> 'seq', e.value ->> 'guild_id', e.value ->> 'record_ref', e.value ->> 'kind',
        e.value ->> 'actor', e.value ->> 'recorded_at', e.value ->> 'payload',
@@ -99,58 +95,33 @@ INSERT INTO jobs (guild_id, kind, dedupe_key, payload, status, run_at, attempts,
 SELECT j.value ->> 'guild_id', j.value ->> 'kind', j.value ->> 'dedupe_key', j.value ->> 'payload',
        'queued', j.value ->> 'run_at', 0, 0, j.value ->> 'created_at'
 FROM jsonb_each($4) AS j WHERE true
-ON CONFLICT (dedupe_key) DO NOTHING;
-COMMIT;";
+ON CONFLICT (dedupe_key) DO NOTHING;";
 
-/// [`WRITE_AND_COMMIT`], then the end of the session that produced the record: `$5` the
-/// session kept, `$6` the ids of sessions discarded (each a JSON array, empty or of one).
-const COMPLETE_SESSION_AND_COMMIT: &str = "
-INSERT INTO ledger_events (seq, guild_id, record_ref, kind, actor, recorded_at, payload, prev_hash, hash)
-SELECT e.value ->> 'seq', e.value ->> 'guild_id', e.value ->> 'record_ref', e.value ->> 'kind',
-       e.value ->> 'actor', e.value ->> 'recorded_at', e.value ->> 'payload',
-       e.value ->> 'prev_hash', e.value ->> 'hash'
-FROM jsonb_each($1) AS e;
-INSERT INTO records (guild_id, reference, kind, title, search_title, follow_up_key, status, ai_system,
-                     person_platform, person_id, body, created_at, updated_at, last_seq)
-SELECT r.value ->> 'guild_id', r.value ->> 'reference', r.value ->> 'kind', r.value ->> 'title',
-       r.value ->> 'search_title', r.value ->> 'follow_up_key', r.value ->> 'status',
-       r.value ->> 'ai_system', r.value ->> 'person_platform', r.value ->> 'person_id',
-       r.value ->> 'body', r.value ->> 'created_at', r.value ->> 'updated_at', r.value ->> 'last_seq'
-FROM jsonb_each($2) AS r WHERE true
-ON CONFLICT (guild_id, reference) DO UPDATE SET
-    title = excluded.title, ai_system = excluded.ai_system, body = excluded.body,
-    updated_at = excluded.updated_at, last_seq = excluded.last_seq;
-UPDATE records
-SET status = r.value ->> 'status', search_title = r.value ->> 'search_title'
-FROM jsonb_each($2) AS r
-WHERE records.guild_id = r.value ->> 'guild_id' AND records.reference = r.value ->> 'reference'
-  AND (records.status IS NOT r.value ->> 'status'
-       OR records.search_title IS NOT r.value ->> 'search_title');
-INSERT INTO idempotency_keys (key, guild_id, reference, seq, created_at)
-SELECT k.value ->> 'key', k.value ->> 'guild_id', k.value ->> 'reference', k.value ->> 'seq',
-       k.value ->> 'created_at'
-FROM jsonb_each($3) AS k;
-INSERT INTO jobs (guild_id, kind, dedupe_key, payload, status, run_at, attempts, failures, created_at)
-SELECT j.value ->> 'guild_id', j.value ->> 'kind', j.value ->> 'dedupe_key', j.value ->> 'payload',
-       'queued', j.value ->> 'run_at', 0, 0, j.value ->> 'created_at'
-FROM jsonb_each($4) AS j WHERE true
-ON CONFLICT (dedupe_key) DO NOTHING;
+/// After [`WRITE`], the end of the session that produced the record: `$5` the session kept,
+/// `$6` the ids of sessions discarded (each a JSON array, empty or of one).
+const END_SESSION: &str = "
 UPDATE prompt_sessions
 SET state = s.value ->> 'state', status = s.value ->> 'status', version = version + 1
 FROM jsonb_each($5) AS s
 WHERE prompt_sessions.id = s.value ->> 'id';
-DELETE FROM prompt_sessions WHERE id IN (SELECT value FROM jsonb_each($6));
-COMMIT;";
+DELETE FROM prompt_sessions WHERE id IN (SELECT value FROM jsonb_each($6));";
+
+/// [`WRITE`], then `COMMIT`.
+static WRITE_AND_COMMIT: LazyLock<String> = LazyLock::new(|| format!("{WRITE}\nCOMMIT;"));
+
+/// [`WRITE`] and [`END_SESSION`], then `COMMIT`.
+static COMPLETE_SESSION_AND_COMMIT: LazyLock<String> =
+    LazyLock::new(|| format!("{WRITE}{END_SESSION}\nCOMMIT;"));
 
 type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments>;
 
 /// Binds a write's rows to [`WRITE_AND_COMMIT`], or to [`COMPLETE_SESSION_AND_COMMIT`] when the
 /// write ends a session.
 fn write_batch(rows: WriteRows, ends_session: bool) -> Query<'static> {
-    let statement = if ends_session {
-        COMPLETE_SESSION_AND_COMMIT
+    let statement: &'static str = if ends_session {
+        &COMPLETE_SESSION_AND_COMMIT
     } else {
-        WRITE_AND_COMMIT
+        &WRITE_AND_COMMIT
     };
     let batch = sqlx::query(statement)
         .bind(rows.events)
@@ -190,7 +161,7 @@ impl SqliteStore {
         let year = new.at.year();
         let begin = match &completing {
             None => sqlx::query(BEGIN_CREATE),
-            Some(_) => sqlx::query(BEGIN_COMPLETE_SESSION),
+            Some(_) => sqlx::query(BEGIN_COMPLETE_SESSION.as_str()),
         }
         .bind(new.guild.as_str().to_owned())
         .bind(kind.as_str())

@@ -347,9 +347,13 @@ async fn main() {
         ms(latencies.last().copied().unwrap_or_default()),
         latencies.len()
     );
-    for (step, name) in ["slash command -> form", "form -> summary", "confirm -> recorded"]
-        .iter()
-        .enumerate()
+    for (step, name) in [
+        "slash command -> form",
+        "form -> summary",
+        "confirm -> recorded",
+    ]
+    .iter()
+    .enumerate()
     {
         let step_latencies = &mut by_step[step];
         step_latencies.sort();

@@ -111,22 +111,11 @@ impl Req<'_> {
         match self.method {
             "GET" => Reply::ok(strip_private(message.clone())),
             "PATCH" => {
-                let channel_id = message["channel_id"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
-                let uploads = apply(
-                    message,
-                    self.body.unwrap_or(&Value::Null),
-                    self.files,
-                    &self.shared.base_url,
-                    &channel_id,
-                );
+                let uploads = self.edit(message);
                 st.hosted.extend(uploads);
                 // Editing a deferred response replaces the "thinking" state.
                 let flags = message["flags"].as_u64().unwrap_or(0) & !FLAG_LOADING;
                 message["flags"] = json!(flags);
-                message["edited_timestamp"] = json!(fixtures::now());
                 Reply::ok(strip_private(message.clone()))
             }
             "DELETE" => {

@@ -117,6 +117,23 @@ impl Req<'_> {
     }
 
     /// `/channels/{c}/messages/{id}`: GET, PATCH (edit), DELETE.
+    /// Applies this request, an edit, to a stored message; returns the files it uploaded.
+    pub(super) fn edit(&self, message: &mut Value) -> Vec<Hosted> {
+        let channel_id = message["channel_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let uploads = apply(
+            message,
+            self.body.unwrap_or(&Value::Null),
+            self.files,
+            &self.shared.base_url,
+            &channel_id,
+        );
+        message["edited_timestamp"] = json!(fixtures::now());
+        uploads
+    }
+
     fn channel_message(&self, st: &mut State, message_id: &str) -> Reply {
         let Some(message) = st.channel_messages.get_mut(message_id) else {
             return Reply::error(404, 10008, "Unknown Message");
@@ -124,19 +141,8 @@ impl Req<'_> {
         match self.method {
             "GET" => Reply::ok(message.clone()),
             "PATCH" => {
-                let channel_id = message["channel_id"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
-                let uploads = apply(
-                    message,
-                    self.body.unwrap_or(&Value::Null),
-                    self.files,
-                    &self.shared.base_url,
-                    &channel_id,
-                );
+                let uploads = self.edit(message);
                 st.hosted.extend(uploads);
-                message["edited_timestamp"] = json!(fixtures::now());
                 Reply::ok(message.clone())
             }
             "DELETE" => {
