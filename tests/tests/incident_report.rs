@@ -11,7 +11,7 @@ use aimsbot_tests::harness::{COMPLIANCE_CHANNEL, Harness, callback, id_ending, p
 use aimsbot_workflows::ports::RecordQuery;
 use aimsbot_workflows::records::Record;
 use aimsbot_workflows::{EventKind, GuildId, RecordKind};
-use common::{pick, report_command};
+use common::{INCIDENT_FORM, click, guild, incident_summary, pick, records, report_command, shown};
 use serde_json::json;
 
 fn alice() -> Invoker {
@@ -187,4 +187,44 @@ async fn a_reported_incident_is_recorded_with_its_deadlines_and_posted(h: Harnes
     h.stop().await;
 }
 
-aimsbot_tests::on_both_backends!(a_reported_incident_is_recorded_with_its_deadlines_and_posted);
+/// A near miss led to no harm, so it cannot be a serious incident (EU AI Act Art. 3(49)):
+/// Confirm refuses it, names both answers, records nothing and asks the assessment again.
+async fn a_near_miss_assessed_serious_is_refused_naming_both_answers(h: Harness) {
+    let alice = alice();
+    let picks: &[(&str, &[&str])] = &[
+        ("kind", &["near_miss"]),
+        ("severity", &["high"]),
+        ("harm_categories", &["health"]),
+        ("serious", &["death"]),
+        ("organisation_role", &["provider"]),
+        ("aware", &["now"]),
+    ];
+    let summary = incident_summary(&h, &alice, INCIDENT_FORM, picks).await;
+    let refused = click(&h, &alice, &summary, ":confirm").await;
+    let text = shown(&refused);
+    assert!(
+        text.contains("Death of a person") && text.contains("Near miss"),
+        "names both answers: {text}"
+    );
+    assert!(!text.contains("Recorded as"), "{text}");
+    assert!(
+        records(&h, &guild(), RecordKind::Incident).await.is_empty(),
+        "nothing recorded"
+    );
+
+    let summary = pick(&h, &alice, &refused, "serious", &["not_serious"]).await;
+    assert!(
+        shown(&summary).contains("Nothing is recorded until you confirm"),
+        "{summary:#}"
+    );
+    let done = click(&h, &alice, &summary, ":confirm").await;
+    assert!(shown(&done).contains("Recorded as INC-"), "{done:#}");
+    let incidents = records(&h, &guild(), RecordKind::Incident).await;
+    assert_eq!(incidents.len(), 1);
+    h.stop().await;
+}
+
+aimsbot_tests::on_both_backends!(
+    a_reported_incident_is_recorded_with_its_deadlines_and_posted,
+    a_near_miss_assessed_serious_is_refused_naming_both_answers,
+);

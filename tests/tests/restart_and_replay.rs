@@ -62,9 +62,9 @@ async fn a_restart_in_the_middle_of_a_report_continues_from_the_old_prompt(mut h
     let mut prompt = pick(&h, &alice, &before_restart, "harm_categories", &["health"]).await;
     assert_eq!(prompt["type"], callback::UPDATE_MESSAGE, "{prompt:#}");
     for (key, values) in [
-        ("serious", &["serious_health_harm"][..]),
+        // A near miss led to no harm, so it cannot be serious (Art. 3(49)).
+        ("serious", &["not_serious"][..]),
         ("organisation_role", &["deployer"]),
-        ("aware", &["now"]),
     ] {
         prompt = pick(&h, &alice, &prompt, key, values).await;
     }

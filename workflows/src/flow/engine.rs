@@ -185,10 +185,13 @@ pub fn advance(session: &mut Session, input: Input, context: &FlowContext<'_>) -
                     session.status = SessionStatus::Completed;
                     Outcome::Done(completion)
                 }
-                Err(problem) => Outcome::Invalid {
-                    problems: vec![Problem::in_flow(session.flow, problem)],
-                    retry: first_form(session),
-                },
+                Err(problem) => {
+                    let retry = ask_again(session, &problem.field, context);
+                    Outcome::Invalid {
+                        problems: vec![Problem::in_flow(session.flow, problem)],
+                        retry,
+                    }
+                }
             },
             prompt => Outcome::Next(prompt),
         },
@@ -278,6 +281,20 @@ fn form(session: &Session, steps: Vec<&'static Step>) -> Prompt {
         })
         .collect();
     Prompt::Form { fields }
+}
+
+/// What to show after a refusal at Confirm: a refused choice is cleared and asked again (its
+/// options are on a screen of its own), anything else reopens the form.
+fn ask_again(session: &mut Session, refused: &str, context: &FlowContext<'_>) -> Prompt {
+    let is_choice = session
+        .flow()
+        .steps
+        .iter()
+        .any(|s| s.key == refused && !s.kind.is_typed());
+    if is_choice && session.answers.remove(refused).is_some() {
+        return next_prompt(session, context);
+    }
+    first_form(session)
 }
 
 fn first_form(session: &Session) -> Prompt {

@@ -587,3 +587,76 @@ fn a_high_risk_system_is_asked_where_a_person_can_intervene_as_a_required_questi
         Outcome::Done(Completion::Create(Record::AiSystem(_)))
     ));
 }
+
+#[test]
+fn a_near_miss_assessed_serious_is_refused_naming_both_answers_and_asked_again() {
+    let ctx = ctx(&[]);
+    let mut s = session(FlowKind::IncidentReport);
+    advance(&mut s, answers(INCIDENT_FORM), &ctx);
+    for (key, value) in [
+        ("kind", "near_miss"),
+        ("severity", "high"),
+        ("harm_categories", "health"),
+        ("serious", "death"),
+        ("organisation_role", "provider"),
+        ("aware", "now"),
+    ] {
+        advance(&mut s, pick(key, &[value]), &ctx);
+    }
+    let Outcome::Invalid { problems, retry } = advance(&mut s, Input::Confirm, &ctx) else {
+        panic!("a near miss cannot be a serious incident")
+    };
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let problem = problems[0].to_string();
+    assert!(
+        problem.starts_with("Serious incident? (EU AI Act Art. 3(49))"),
+        "{problem}"
+    );
+    assert!(
+        problem.contains("Death of a person") && problem.contains("Near miss"),
+        "names both answers: {problem}"
+    );
+    assert!(
+        matches!(retry, Prompt::Choose { step, .. } if step.key == "serious"),
+        "the assessment is asked again: {retry:?}"
+    );
+
+    // Answering it again, consistently, records the near miss.
+    let Outcome::Next(Prompt::Summary { .. }) =
+        advance(&mut s, pick("serious", &["not_serious"]), &ctx)
+    else {
+        panic!("expected the summary")
+    };
+    let Outcome::Done(Completion::Create(Record::Incident(incident))) =
+        advance(&mut s, Input::Confirm, &ctx)
+    else {
+        panic!("expected the near miss to be recorded")
+    };
+    assert!(incident.deadlines.is_empty());
+}
+
+#[test]
+fn an_event_that_harmed_nothing_cannot_be_serious() {
+    let ctx = ctx(&[]);
+    let mut s = session(FlowKind::IncidentReport);
+    advance(&mut s, answers(INCIDENT_FORM), &ctx);
+    for (key, value) in [
+        ("kind", "incident"),
+        ("severity", "low"),
+        ("harm_categories", "none"),
+        ("serious", "property_or_environment"),
+        ("organisation_role", "deployer"),
+        ("aware", "now"),
+    ] {
+        advance(&mut s, pick(key, &[value]), &ctx);
+    }
+    let Outcome::Invalid { problems, .. } = advance(&mut s, Input::Confirm, &ctx) else {
+        panic!("no harm cannot be a serious incident")
+    };
+    let problem = problems[0].to_string();
+    assert!(
+        problem.contains("Serious harm to property or the environment")
+            && problem.contains("No harm"),
+        "{problem}"
+    );
+}

@@ -108,6 +108,35 @@ impl SeriousAssessment {
     }
 }
 
+/// A serious incident is one that *led to* the harm (EU AI Act Art. 3(49)): a near miss or a
+/// hazard, or an event that harmed nothing, cannot also be serious. The refusal names both
+/// answers, so the person can see which one to change.
+fn serious_needs_harm(
+    assessment: &SeriousAssessment,
+    kind: IncidentKind,
+    harm_categories: &[HarmCategory],
+) -> Result<(), ValidationError> {
+    let criterion = assessment
+        .criteria
+        .first()
+        .map_or("a serious criterion", |c| c.label());
+    let conflict = if kind != IncidentKind::Incident {
+        format!("\"{}\" (the kind of event)", kind.label())
+    } else if harm_categories.is_empty() {
+        "\"No harm\" (what was harmed)".to_owned()
+    } else {
+        return Ok(());
+    };
+    Err(ValidationError::new(
+        SeriousCriterion::FIELD,
+        format!(
+            "\"{criterion}\" cannot stand with {conflict}: a serious incident is one that led to \
+             the harm (EU AI Act Art. 3(49)). Choose \"{}\", or change the other answer.",
+            SeriousCriterion::NotSerious.label()
+        ),
+    ))
+}
+
 /// An incident report as the reporter gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncidentReport {
@@ -180,6 +209,9 @@ impl Incident {
                 "aware_at",
                 "is before the incident happened; awareness starts when or after it happened",
             ));
+        }
+        if let Some(assessment) = report.assessment.as_ref().filter(|a| a.is_serious()) {
+            serious_needs_harm(assessment, report.kind, &report.harm_categories)?;
         }
         let mut harm_categories = report.harm_categories;
         harm_categories.sort();
