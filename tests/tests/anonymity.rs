@@ -64,6 +64,10 @@ async fn draft_anonymous_concern(
             && text.contains("your follow-up handle is"),
         "the handle is shown before anything is stored: {text}"
     );
+    assert!(
+        text.contains("What aimsbot keeps") && text.contains("What Discord keeps"),
+        "the reporter is told what is kept, and by whom: {text}"
+    );
     (summary, dm, session, raise_id)
 }
 

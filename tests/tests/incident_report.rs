@@ -176,7 +176,7 @@ async fn a_reported_incident_is_recorded_with_its_deadlines_and_posted(h: Harnes
     let text = notice["content"].as_str().unwrap();
     assert!(
         text.contains(&stored.reference.to_string())
-            && text.contains("Serious incident")
+            && text.contains("Assessed as a serious incident")
             && text.contains("Art. 73(2)"),
         "{text}"
     );

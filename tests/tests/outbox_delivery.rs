@@ -135,7 +135,8 @@ async fn a_notice_owed_when_the_process_is_killed_arrives_exactly_once(mut h: Ha
     assert_eq!(created.len(), 1, "exactly one notice: {created:#?}");
     let notice = created[0]["content"].as_str().unwrap();
     assert!(
-        notice.contains(&reference.to_string()) && notice.contains("Serious incident"),
+        notice.contains(&reference.to_string())
+            && notice.contains("Assessed as a serious incident"),
         "{notice}"
     );
     assert!(

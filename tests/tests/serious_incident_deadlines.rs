@@ -111,7 +111,10 @@ async fn a_death_known_since_it_happened_is_due_ten_days_after_it(h: Harness) {
             discord_time(ten_days_on)
         ),
     ];
-    assert!(text.contains("This is a serious incident"), "{text}");
+    assert!(
+        text.contains("You assessed this as a serious incident"),
+        "the reporter's assessment, not a legal finding: {text}"
+    );
     for line in &expected {
         assert!(text.contains(line.as_str()), "{line} in {text}");
     }

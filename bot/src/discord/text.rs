@@ -92,7 +92,12 @@ pub fn question(number: usize, total: usize, label: &str) -> String {
 pub fn handle_before_confirm(handle: &str) -> String {
     format!(
         "\nYou chose to stay anonymous. If you confirm, your follow-up handle is `{handle}`: \
-         note it now. It is the only way back to your concern, and nothing that identifies you is stored."
+         note it now. It is the only way back to your concern, and nothing that identifies you is stored.\n\
+         **What aimsbot keeps:** the concern's text and a hash of the handle, never your \
+         Discord id or name; while this draft is open, a keyed hash of your id checks that you are the \
+         one continuing it, and it is erased when you confirm or cancel, or when the draft expires. \
+         **What Discord keeps** is outside aimsbot: Discord itself knows which account sent these \
+         interactions. Other members of the server do not see them."
     )
 }
 
@@ -111,7 +116,7 @@ pub fn recorded(recorded: &Recorded) -> String {
     if let Record::Incident(incident) = &stored.record
         && !incident.deadlines.is_empty()
     {
-        text.push_str("\n\nThis is a **serious incident** under EU AI Act Art. 3(49). Reporting deadlines, counted in calendar days from awareness:\n");
+        text.push_str("\n\nYou assessed this as a **serious incident** under EU AI Act Art. 3(49) (your first assessment, not a legal finding). While it stands, the reporting deadlines, counted in calendar days from awareness, are:\n");
         for deadline in &incident.deadlines {
             text.push_str(&deadline_line(deadline));
             text.push('\n');
@@ -316,7 +321,9 @@ pub fn compliance_notice(stored: &StoredRecord) -> Option<String> {
                 ),
             );
             if !incident.deadlines.is_empty() {
-                text.push_str("\n**Serious incident** (EU AI Act Art. 3(49)):");
+                text.push_str(
+                    "\n**Assessed as a serious incident** by the reporter (EU AI Act Art. 3(49)), a first assessment:",
+                );
                 for deadline in &incident.deadlines {
                     text.push('\n');
                     text.push_str(&deadline_line(deadline));
