@@ -2,7 +2,6 @@
 //! ports, starts the HTTP server, the Discord bot, the delivery worker and the session reaper,
 //! and owns shutdown. The binary's `run` and the end-to-end tests both start an [`App`].
 
-use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +10,7 @@ use aimsbot_config::{Settings, SqliteSynchronous};
 use aimsbot_storage::{ConnectOptions, Database, SqliteDurability};
 use aimsbot_workflows::Clock;
 use aimsbot_workflows::GuildId;
+use aimsbot_workflows::keyed::KeyedHasher;
 use aimsbot_workflows::outbox::RetryPolicy;
 use aimsbot_workflows::services::{Deps, Policy, Services};
 use aimsbot_workflows::tenancy::{Tenant, Tenants};
@@ -74,27 +74,28 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
 }
 
 /// The served guilds, as the use cases see them.
-pub fn tenants(settings: &Settings) -> anyhow::Result<Tenants> {
-    let mut seen = BTreeSet::new();
-    let mut tenants = Vec::new();
-    for guild in &settings.guilds {
-        if seen.insert(guild.id) {
-            tenants.push(Tenant {
+fn tenants(settings: &Settings) -> anyhow::Result<Tenants> {
+    let tenants = settings
+        .guilds
+        .iter()
+        .map(|guild| {
+            Ok(Tenant {
                 guild: GuildId::new(guild.id.to_string())?,
                 compliance_channel: guild.compliance_channel_id.is_some(),
-            });
-        }
-    }
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Tenants::new(tenants))
 }
 
 /// The use cases over the database's ports.
-pub fn services(
+fn services(
     settings: &Settings,
     database: &Database,
     clock: Arc<dyn Clock>,
     link: Arc<DiscordLink>,
     wake: Arc<Wake>,
+    keyed: KeyedHasher,
 ) -> anyhow::Result<Services> {
     Ok(Services::new(Deps {
         store: database.store(),
@@ -105,7 +106,7 @@ pub fn services(
         clock,
         tenants: tenants(settings)?,
         policy: policy(settings)?,
-        keyed: secret::load(&settings.security)?,
+        keyed,
     }))
 }
 
@@ -116,19 +117,15 @@ pub fn offline_services(
     database: &Database,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<Services> {
-    let mut throwaway = [0u8; 32];
-    throwaway[..16].copy_from_slice(&uuid::Uuid::new_v4().into_bytes());
-    Ok(Services::new(Deps {
-        store: database.store(),
-        sessions: database.sessions(),
-        outbox: database.outbox(),
-        directory: Arc::new(DiscordDirectory::new(Arc::new(DiscordLink::default()))),
-        waker: Arc::new(Wake::default()),
+    let throwaway = uuid::Uuid::new_v4().into_bytes();
+    services(
+        settings,
+        database,
         clock,
-        tenants: tenants(settings)?,
-        policy: policy(settings)?,
-        keyed: aimsbot_workflows::keyed::KeyedHasher::new(&throwaway),
-    }))
+        Arc::new(DiscordLink::default()),
+        Arc::new(Wake::default()),
+        KeyedHasher::new(&throwaway),
+    )
 }
 
 fn policy(settings: &Settings) -> anyhow::Result<Policy> {
@@ -153,6 +150,7 @@ impl App {
             clock.clone(),
             link.clone(),
             wake.clone(),
+            secret::load(&settings.security)?,
         )?;
         let tick = settings.scheduler.tick_interval;
         let state = AppState {

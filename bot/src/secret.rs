@@ -41,11 +41,12 @@ pub fn load(settings: &SecuritySettings) -> anyhow::Result<KeyedHasher> {
 }
 
 fn create(path: &Path) -> anyhow::Result<KeyedHasher> {
-    let mut bytes = [0u8; 32];
-    for chunk in bytes.chunks_mut(16) {
-        chunk.copy_from_slice(&uuid::Uuid::new_v4().into_bytes()[..chunk.len()]);
-    }
-    let secret = hex_string(&bytes);
+    // Two version-4 UUIDs: 244 random bits, as 64 hex digits.
+    let secret = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -64,8 +65,4 @@ fn create(path: &Path) -> anyhow::Result<KeyedHasher> {
          with your backups but apart from the database (security.secret_file)"
     );
     Ok(KeyedHasher::new(secret.as_bytes()))
-}
-
-fn hex_string(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -13,8 +13,8 @@ use aimsbot_tests::harness::{
 };
 use aimsbot_workflows::RecordKind;
 use common::{
-    INCIDENT_FORM, SERIOUS_PICKS, click, guild_of, incident_summary, records, reference_in,
-    report_command, shown, subcommand,
+    INCIDENT_FORM, SERIOUS_PICKS, guild_of, incident_summary, records, report_command,
+    report_serious_incident, shown, subcommand,
 };
 use serde_json::json;
 
@@ -145,10 +145,7 @@ async fn no_compliance_channel(backend: Backend) -> Option<Harness> {
 
 async fn without_a_compliance_channel_nobody_is_promised_a_notice(h: Harness) {
     let alice = Invoker::in_default_guild("alice");
-    let summary = incident_summary(&h, &alice, INCIDENT_FORM, SERIOUS_PICKS).await;
-    let done = click(&h, &alice, &summary, ":confirm").await;
-    let text = shown(&done);
-    let reference = reference_in(&text, RecordKind::Incident);
+    let (text, reference) = report_serious_incident(&h, &alice).await;
     assert!(
         text.contains("No compliance channel is configured for this server")
             && text.contains(&format!("tell your compliance team about {reference}")),

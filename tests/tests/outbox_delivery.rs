@@ -11,12 +11,12 @@ use std::time::Duration;
 
 use aimsbot_tests::fake_discord::RandomFailures;
 use aimsbot_tests::fixtures::{self, Invoker};
-use aimsbot_tests::harness::{Backend, COMPLIANCE_CHANNEL, Harness, TIMEOUT};
+use aimsbot_tests::harness::{Backend, COMPLIANCE_CHANNEL, Harness};
 use aimsbot_workflows::outbox::{JobStatus, OwedMessage};
-use aimsbot_workflows::ports::NewRecord;
+use aimsbot_workflows::ports::{NewRecord, Store};
 use aimsbot_workflows::testing::{incident, pending_attestation};
-use aimsbot_workflows::{Actor, Clock, RecordKind, Reference, SystemClock};
-use common::{INCIDENT_FORM, SERIOUS_PICKS, click, guild, incident_summary, reference_in, shown};
+use aimsbot_workflows::{Actor, Clock, Reference, SystemClock};
+use common::{guild, report_serious_incident, wait_until, wait_until_within};
 use serde_json::Value;
 
 const BOT: &str = env!("CARGO_BIN_EXE_aimsbot-under-test");
@@ -25,11 +25,11 @@ fn compliance_channel() -> String {
     COMPLIANCE_CHANNEL.to_string()
 }
 
-/// Creates an incident straight through the store, owing its compliance notice.
-async fn incident_owing_a_notice(h: &Harness, n: usize) -> Reference {
+/// Creates incident `n` straight through the store, owing its compliance notice.
+async fn incident_owing_a_notice(store: &dyn Store, n: usize) -> Reference {
     let reporter = Actor::discord(1_100_000_000_000_100_000 + n as u64, "reporter");
     let now = SystemClock.now();
-    h.store()
+    store
         .create(NewRecord {
             guild: guild(),
             actor: reporter.clone(),
@@ -83,21 +83,6 @@ fn sends_per_nonce(h: &Harness, channel: &str) -> BTreeMap<String, usize> {
     sends
 }
 
-/// Waits until `done` holds, looking again after every call the fake records.
-async fn wait_until(h: &Harness, limit: Duration, what: &str, done: impl Fn() -> bool) {
-    let mut calls = h.fake.subscribe();
-    let waited = tokio::time::timeout(limit, async {
-        while !done() {
-            tokio::select! {
-                call = calls.recv() => if call.is_none() { return },
-                () = tokio::time::sleep(Duration::from_millis(200)) => {}
-            }
-        }
-    })
-    .await;
-    assert!(waited.is_ok() && done(), "timed out waiting until {what}");
-}
-
 async fn a_notice_owed_when_the_process_is_killed_arrives_exactly_once(mut h: Harness) {
     // The bot runs as a process of its own, so it can be killed with SIGKILL.
     h.stop_bot().await;
@@ -107,16 +92,13 @@ async fn a_notice_owed_when_the_process_is_killed_arrives_exactly_once(mut h: Ha
         .fail_next(&format!("/channels/{channel}/messages"), 503, 100_000);
 
     let alice = Invoker::in_default_guild("alice");
-    let summary = incident_summary(&h, &alice, INCIDENT_FORM, SERIOUS_PICKS).await;
-    let done = click(&h, &alice, &summary, ":confirm").await;
-    let text = shown(&done);
-    let reference = reference_in(&text, RecordKind::Incident);
+    let (text, reference) = report_serious_incident(&h, &alice).await;
     assert!(
         text.contains("The compliance team will be notified"),
         "the reply promises the notice only because a channel is configured: {text}"
     );
     // Discord keeps failing: the worker tries and retries, nothing is posted.
-    wait_until(&h, TIMEOUT, "the notice was tried", || {
+    wait_until(&h, "the notice was tried", || {
         h.fake.messages_in(&channel).len() >= 2
     })
     .await;
@@ -125,7 +107,7 @@ async fn a_notice_owed_when_the_process_is_killed_arrives_exactly_once(mut h: Ha
     process.kill();
     h.fake.stop_failing();
     let restarted = h.start_process(BOT, "second").await;
-    wait_until(&h, Duration::from_secs(40), "the notice arrived", || {
+    wait_until_within(&h, Duration::from_secs(40), "the notice arrived", || {
         !h.fake.created_messages_in(&channel).is_empty()
     })
     .await;
@@ -167,7 +149,7 @@ async fn owed_messages_are_all_delivered_once_through_429s_and_5xx(h: Harness) {
     });
     let mut people = Vec::new();
     for n in 0..NOTICES {
-        incident_owing_a_notice(&h, n).await;
+        incident_owing_a_notice(h.store().as_ref(), n).await;
     }
     for n in 0..DMS {
         let person = 1_100_000_000_000_200_000 + n as u64;
@@ -186,7 +168,7 @@ async fn owed_messages_are_all_delivered_once_through_429s_and_5xx(h: Harness) {
                 })
                 .sum::<usize>()
     };
-    wait_until(
+    wait_until_within(
         &h,
         Duration::from_secs(120),
         "every message was delivered",
@@ -289,19 +271,7 @@ async fn two_processes_on_one_postgres_deliver_each_message_once() {
             let store = h.store();
             tokio::spawn(async move {
                 for n in (w..MESSAGES).step_by(4) {
-                    let reporter = Actor::discord(1_100_000_000_000_400_000 + n as u64, "r");
-                    let now = SystemClock.now();
-                    store
-                        .create(NewRecord {
-                            guild: guild(),
-                            actor: reporter.clone(),
-                            at: now,
-                            record: incident(reporter, &format!("account {n}"), now),
-                            idempotency_key: None,
-                            owed: vec![OwedMessage::ComplianceNotice],
-                        })
-                        .await
-                        .unwrap();
+                    incident_owing_a_notice(store.as_ref(), n).await;
                 }
             })
         })
@@ -309,7 +279,7 @@ async fn two_processes_on_one_postgres_deliver_each_message_once() {
     for writer in writers {
         writer.await.unwrap();
     }
-    wait_until(
+    wait_until_within(
         &h,
         Duration::from_secs(90),
         "every message was delivered",

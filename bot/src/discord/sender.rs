@@ -239,9 +239,9 @@ impl DiscordSender {
                     Ok(response) => response.json().await.map_err(|e| SendOutcome::Transient {
                         reason: format!("Discord's answer could not be read: {e}"),
                     }),
-                    Err(serenity::Error::Http(HttpError::UnsuccessfulRequest(error))) => Err(
-                        classify(error.status_code.as_u16(), &error.error.message, None),
-                    ),
+                    Err(serenity::Error::Http(HttpError::UnsuccessfulRequest(error))) => {
+                        Err(classify(error.status_code.as_u16(), &error.error.message))
+                    }
                     Err(e) => Err(SendOutcome::Transient {
                         reason: e.to_string(),
                     }),
@@ -313,13 +313,15 @@ impl DiscordSender {
                 .and_then(|m| m.as_str())
                 .unwrap_or_default()
                 .to_owned();
-            return Err(classify(status, &message, None));
+            return Err(classify(status, &message));
         }
     }
 }
 
-/// Sorts a failed request for the retry policy.
-fn classify(status: u16, message: &str, retry_after: Option<Duration>) -> SendOutcome {
+/// Sorts a failed request for the retry policy. A 429's own wait is kept by whatever paces the
+/// requests (serenity's limiter or the [`Pacer`](super::pacing::Pacer)); the job comes back
+/// after a second and waits there.
+fn classify(status: u16, message: &str) -> SendOutcome {
     let reason = if message.is_empty() {
         format!("Discord answered {status}")
     } else {
@@ -327,9 +329,7 @@ fn classify(status: u16, message: &str, retry_after: Option<Duration>) -> SendOu
     };
     match status {
         429 => SendOutcome::RateLimited {
-            retry_after: retry_after
-                .and_then(|d| chrono::Duration::from_std(d).ok())
-                .unwrap_or(chrono::Duration::seconds(1)),
+            retry_after: chrono::Duration::seconds(1),
         },
         401 => {
             tracing::error!("Discord refused the bot token (401): check discord.token");

@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use aimsbot_tests::fake_discord::{FakeConfig, FakeDiscord, RecordedCall};
 use aimsbot_tests::fixtures::{self, DEFAULT_GUILD_ID, Invoker, opt};
-use aimsbot_tests::harness::{guild_with_members, id_ending, prompt_message};
+use aimsbot_tests::harness::{callback, guild_with_members, id_ending, prompt_message};
 use clap::Parser;
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, oneshot};
@@ -52,9 +52,6 @@ struct Args {
 /// Routes the bot's answers to the flows waiting for them.
 type Waiters = Arc<Mutex<HashMap<String, oneshot::Sender<(Instant, Value)>>>>;
 
-/// Interaction callback types that defer the answer (it follows as an edit).
-const DEFERRED: [u64; 2] = [5, 6];
-
 fn route_callbacks(mut calls: mpsc::UnboundedReceiver<RecordedCall>, waiters: Waiters) {
     tokio::spawn(async move {
         // Interaction token -> id of a deferred interaction whose answer is still to come.
@@ -67,7 +64,10 @@ fn route_callbacks(mut calls: mpsc::UnboundedReceiver<RecordedCall>, waiters: Wa
                     continue;
                 };
                 let body = call.body.clone().unwrap_or(Value::Null);
-                if body["type"].as_u64().is_some_and(|t| DEFERRED.contains(&t)) {
+                if body["type"]
+                    .as_u64()
+                    .is_some_and(|t| [callback::DEFERRED, callback::DEFERRED_UPDATE].contains(&t))
+                {
                     deferred.insert(token.to_owned(), id.to_owned());
                     continue;
                 }

@@ -175,9 +175,17 @@ pub async fn incident_summary(
 
 /// Reports an incident through the whole flow and returns its reference.
 pub async fn report_incident(h: &Harness, invoker: &Invoker) -> Reference {
+    report_serious_incident(h, invoker).await.1
+}
+
+/// Reports a serious incident through the whole flow; returns the reply as shown and the
+/// incident's reference.
+pub async fn report_serious_incident(h: &Harness, invoker: &Invoker) -> (String, Reference) {
     let summary = incident_summary(h, invoker, INCIDENT_FORM, SERIOUS_PICKS).await;
     let done = click(h, invoker, &summary, ":confirm").await;
-    reference_in(&shown(&done), RecordKind::Incident)
+    let text = shown(&done);
+    let reference = reference_in(&text, RecordKind::Incident);
+    (text, reference)
 }
 
 /// The first reference of `kind` in a text (`INC-2026-0001`).
@@ -223,8 +231,19 @@ pub async fn events(h: &Harness, reference: &Reference) -> Vec<LedgerEvent> {
 /// Waits until `done` holds, looking again after every call the fake records; fails with
 /// `what` after the harness timeout.
 pub async fn wait_until(h: &Harness, what: &str, done: impl Fn() -> bool) {
+    wait_until_within(h, TIMEOUT, what, done).await;
+}
+
+/// [`wait_until`], for up to `limit`. `done` should read only what the fake records: it is
+/// looked at again only when a call arrives.
+pub async fn wait_until_within(
+    h: &Harness,
+    limit: std::time::Duration,
+    what: &str,
+    done: impl Fn() -> bool,
+) {
     let mut calls = h.fake.subscribe();
-    let waited = tokio::time::timeout(TIMEOUT, async {
+    let waited = tokio::time::timeout(limit, async {
         while !done() {
             if calls.recv().await.is_none() {
                 return;
