@@ -54,7 +54,10 @@ impl Pacer {
 
     /// How long to wait before a request on `route` (a method and path, its ids included).
     pub fn delay(&self, route: &str) -> Duration {
-        let now = Instant::now();
+        self.delay_at(route, Instant::now())
+    }
+
+    fn delay_at(&self, route: &str, now: Instant) -> Duration {
         let state = self.lock();
         let exhausted = |b: &Bucket| (b.remaining == 0 && b.resets_at > now).then_some(b.resets_at);
         let mut until = state.global_until.filter(|t| *t > now);
@@ -81,7 +84,17 @@ impl Pacer {
         headers: &HeaderMap,
         body: Option<&serde_json::Value>,
     ) -> Option<RateLimited> {
-        let now = Instant::now();
+        self.observe_at(route, status, headers, body, Instant::now())
+    }
+
+    fn observe_at(
+        &self,
+        route: &str,
+        status: u16,
+        headers: &HeaderMap,
+        body: Option<&serde_json::Value>,
+        now: Instant,
+    ) -> Option<RateLimited> {
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         let seconds = |text: &str| {
             text.trim()
@@ -130,17 +143,15 @@ impl Pacer {
         let until = now + retry_after;
         if global {
             state.global_until = Some(state.global_until.map_or(until, |u| u.max(until)));
-        } else if let Some(key) = state.routes.get(route).cloned() {
-            state.buckets.insert(
-                key,
-                Bucket {
-                    remaining: 0,
-                    resets_at: until,
-                },
-            );
         } else {
-            let key = format!("429|{route}");
-            state.routes.insert(route.to_owned(), key.clone());
+            let key = match state.routes.get(route) {
+                Some(key) => key.clone(),
+                None => {
+                    let key = format!("429|{route}");
+                    state.routes.insert(route.to_owned(), key.clone());
+                    key
+                }
+            };
             state.buckets.insert(
                 key,
                 Bucket {
@@ -175,8 +186,9 @@ mod tests {
     #[test]
     fn an_exhausted_bucket_holds_its_route_until_it_resets() {
         let pacer = Pacer::default();
+        let now = Instant::now();
         let route = "POST /channels/1/messages";
-        pacer.observe(
+        pacer.observe_at(
             route,
             200,
             &headers(&[
@@ -185,11 +197,12 @@ mod tests {
                 ("x-ratelimit-reset-after", "0.500"),
             ]),
             None,
+            now,
         );
-        let wait = pacer.delay(route);
+        let wait = pacer.delay_at(route, now);
         assert!(wait > Duration::from_millis(400) && wait <= Duration::from_millis(500));
         assert_eq!(
-            pacer.delay("POST /channels/2/messages"),
+            pacer.delay_at("POST /channels/2/messages", now),
             Duration::ZERO,
             "another channel is another bucket"
         );
@@ -198,7 +211,8 @@ mod tests {
     #[test]
     fn a_global_bucket_holds_every_route() {
         let pacer = Pacer::default();
-        pacer.observe(
+        let now = Instant::now();
+        pacer.observe_at(
             "POST /users/@me/channels",
             200,
             &headers(&[
@@ -208,15 +222,23 @@ mod tests {
                 ("x-ratelimit-scope", "global"),
             ]),
             None,
+            now,
         );
-        assert!(pacer.delay("POST /channels/9/messages") > Duration::from_millis(200));
+        assert!(pacer.delay_at("POST /channels/9/messages", now) > Duration::from_millis(200));
     }
 
     #[test]
     fn a_429_waits_as_long_as_it_says() {
         let pacer = Pacer::default();
+        let now = Instant::now();
         let body = serde_json::json!({"message": "You are being rate limited.", "retry_after": 0.3, "global": true});
-        let limited = pacer.observe("POST /channels/1/messages", 429, &headers(&[]), Some(&body));
+        let limited = pacer.observe_at(
+            "POST /channels/1/messages",
+            429,
+            &headers(&[]),
+            Some(&body),
+            now,
+        );
         assert_eq!(
             limited,
             Some(RateLimited {
@@ -224,17 +246,22 @@ mod tests {
                 global: true
             })
         );
-        assert!(pacer.delay("POST /users/@me/channels") > Duration::from_millis(250));
+        assert!(pacer.delay_at("POST /users/@me/channels", now) > Duration::from_millis(250));
 
         let pacer = Pacer::default();
-        let limited = pacer.observe(
+        let now = Instant::now();
+        let limited = pacer.observe_at(
             "POST /channels/1/messages",
             429,
             &headers(&[("retry-after", "2")]),
             None,
+            now,
         );
         assert_eq!(limited.map(|l| l.global), Some(false));
-        assert!(pacer.delay("POST /channels/1/messages") > Duration::from_millis(1900));
-        assert_eq!(pacer.delay("POST /channels/2/messages"), Duration::ZERO);
+        assert!(pacer.delay_at("POST /channels/1/messages", now) > Duration::from_millis(1900));
+        assert_eq!(
+            pacer.delay_at("POST /channels/2/messages", now),
+            Duration::ZERO
+        );
     }
 }
