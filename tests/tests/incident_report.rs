@@ -7,18 +7,23 @@
 mod common;
 
 use aimsbot_tests::fixtures::{self, Invoker};
-use aimsbot_tests::harness::{COMPLIANCE_CHANNEL, Harness, callback, id_ending, prompt_message};
+use aimsbot_tests::harness::{
+    COMPLIANCE_CHANNEL, Harness, callback, id_ending, modal_submit_from_message, prompt_message,
+};
+use aimsbot_workflows::ai_act::{DATES_OF_APPLICATION, MemberState, RiskScope};
 use aimsbot_workflows::ports::RecordQuery;
 use aimsbot_workflows::records::Record;
 use aimsbot_workflows::{EventKind, GuildId, RecordKind};
-use common::{INCIDENT_FORM, click, guild, incident_summary, pick, records, report_command, shown};
+use common::{
+    INCIDENT_FORM, click, guild, incident_summary, modal_id, pick, records, report_command, shown,
+};
 use serde_json::json;
 
 fn alice() -> Invoker {
     Invoker::in_default_guild("alice")
 }
 
-async fn a_reported_incident_is_recorded_with_its_deadlines_and_posted(h: Harness) {
+async fn a_reported_incident_is_recorded_with_its_clocks_and_posted(h: Harness) {
     let alice = alice();
     let modal = h
         .interact(report_command(&alice, Some("Loan scorer")))
@@ -38,7 +43,7 @@ async fn a_reported_incident_is_recorded_with_its_deadlines_and_posted(h: Harnes
             "title",
             "what_happened",
             "occurred_at",
-            "affected_parties"
+            "aware_at"
         ]
     );
     assert_eq!(
@@ -57,7 +62,7 @@ async fn a_reported_incident_is_recorded_with_its_deadlines_and_posted(h: Harnes
                 ("title", "Refused every applicant over 60"),
                 ("what_happened", description),
                 ("occurred_at", "2 hours ago"),
-                ("affected_parties", "Applicants aged 60+"),
+                ("aware_at", "1 hour ago"),
             ],
         ))
         .await;
@@ -83,8 +88,20 @@ async fn a_reported_incident_is_recorded_with_its_deadlines_and_posted(h: Harnes
     )
     .await;
     let prompt = pick(&h, &alice, &prompt, "serious", &["fundamental_rights"]).await;
-    let prompt = pick(&h, &alice, &prompt, "organisation_role", &["both"]).await;
-    let summary = pick(&h, &alice, &prompt, "aware", &["when_it_happened"]).await;
+    // What only a serious incident needs: one more form.
+    let follow_up = pick(&h, &alice, &prompt, "organisation_role", &["both"]).await;
+    assert_eq!(follow_up["type"], callback::MODAL, "{follow_up:#}");
+    let summary = h
+        .interact(modal_submit_from_message(
+            &alice,
+            &modal_id(&follow_up),
+            &[
+                ("affected_parties", "Applicants aged 60+"),
+                ("causal_link_at", ""),
+                ("member_states", "DE"),
+            ],
+        ))
+        .await;
     let content = summary["data"]["content"].as_str().unwrap();
     assert!(
         content.contains("Nothing is recorded until you confirm"),
@@ -111,8 +128,13 @@ async fn a_reported_incident_is_recorded_with_its_deadlines_and_posted(h: Harnes
     let content = done["data"]["content"].as_str().unwrap();
     assert!(content.contains("Recorded as **INC-"), "{content}");
     assert!(
-        content.contains("Art. 73(2)") && content.contains("Art. 26(5)"),
-        "provider and deployer duties: {content}"
+        content.contains("**Art. 73(2)**") && !content.contains("**Art. 26(5)**"),
+        "the provider's duty; as its own provider it has nobody to inform: {content}"
+    );
+    assert!(
+        content.contains("Internal targets, not legal deadlines")
+            && content.contains("from 2 December 2027"),
+        "aware before Annex III applies, and not classified: {content}"
     );
     assert_eq!(
         done["data"]["allowed_mentions"],
@@ -149,15 +171,17 @@ async fn a_reported_incident_is_recorded_with_its_deadlines_and_posted(h: Harnes
         alice.user_id.to_string()
     );
     assert_eq!(incident.severity.as_str(), "critical");
-    assert_eq!(incident.aware_at, incident.occurred_at);
-    let articles: Vec<&str> = incident
-        .deadlines
-        .iter()
-        .map(|d| d.article.as_str())
-        .collect();
-    assert_eq!(articles, ["Art. 26(5)", "Art. 73(2)"]);
     assert_eq!(
-        incident.deadlines[1].due_at,
+        incident.aware_at,
+        incident.occurred_at.plus(chrono::Duration::hours(1)),
+        "awareness as stated, not when Confirm was pressed"
+    );
+    assert_eq!(incident.member_states, [MemberState::DE]);
+    let clocks = incident.clocks(RiskScope::Unclassified, DATES_OF_APPLICATION);
+    assert_eq!(clocks.deadlines.len(), 1);
+    assert_eq!(clocks.deadlines[0].article, "Art. 73(2)");
+    assert_eq!(
+        clocks.deadlines[0].due_at,
         incident.aware_at.plus(chrono::Duration::days(15))
     );
     let events = h
@@ -197,7 +221,6 @@ async fn a_near_miss_assessed_serious_is_refused_naming_both_answers(h: Harness)
         ("harm_categories", &["health"]),
         ("serious", &["death"]),
         ("organisation_role", &["provider"]),
-        ("aware", &["now"]),
     ];
     let summary = incident_summary(&h, &alice, INCIDENT_FORM, picks).await;
     let refused = click(&h, &alice, &summary, ":confirm").await;
@@ -225,6 +248,6 @@ async fn a_near_miss_assessed_serious_is_refused_naming_both_answers(h: Harness)
 }
 
 aimsbot_tests::on_both_backends!(
-    a_reported_incident_is_recorded_with_its_deadlines_and_posted,
+    a_reported_incident_is_recorded_with_its_clocks_and_posted,
     a_near_miss_assessed_serious_is_refused_naming_both_answers,
 );

@@ -14,21 +14,31 @@ use aimsbot_workflows::RecordKind;
 use aimsbot_workflows::records::Record;
 use aimsbot_workflows::records::incident::AiSystemRef;
 use common::{
-    INCIDENT_FORM, SERIOUS_PICKS, click, guild, modal_id, modal_input, modal_inputs, pick, records,
-    report_command, shown,
+    INCIDENT_FORM, SERIOUS_PICKS, answer_follow_up, click, fill, guild, modal_id, modal_input,
+    modal_inputs, pairs, pick, records, report_command, shown,
 };
 use serde_json::Value;
 
 /// The incident form with some answers replaced.
+/// The first form's answers of [`INCIDENT_FORM`], with `changes`.
 fn form_with<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     INCIDENT_FORM
         .iter()
+        .filter(|(key, _)| FIRST_FORM.contains(key))
         .map(|(key, value)| {
             let changed = changes.iter().find(|(k, _)| k == key);
             (*key, changed.map_or(*value, |(_, v)| *v))
         })
         .collect()
 }
+
+const FIRST_FORM: &[&str] = &[
+    "ai_system",
+    "title",
+    "what_happened",
+    "occurred_at",
+    "aware_at",
+];
 
 /// Opens `/incident report [system]` and submits its form with `form`; returns the answer.
 async fn submit_report(
@@ -38,8 +48,12 @@ async fn submit_report(
     form: &[(&str, &str)],
 ) -> Value {
     let modal = h.interact(report_command(alice, system)).await;
-    h.interact(fixtures::modal_submit(alice, &modal_id(&modal), form))
-        .await
+    h.interact(fixtures::modal_submit(
+        alice,
+        &modal_id(&modal),
+        &pairs(&fill(&modal, form)),
+    ))
+    .await
 }
 
 /// The refusal says what is wrong, keeps what was typed, records nothing, and offers the form
@@ -74,19 +88,11 @@ async fn refused_then_fix(h: &Harness, alice: &Invoker, refusal: &Value, problem
 fn assert_prefilled_except(modal: &Value, typed: &[(&str, &str)], except: &[&str]) {
     let inputs = modal_inputs(modal);
     let keys: Vec<&str> = inputs.iter().map(|(k, _)| k.as_str()).collect();
-    assert_eq!(
-        keys,
-        [
-            "ai_system",
-            "title",
-            "what_happened",
-            "occurred_at",
-            "affected_parties"
-        ]
-    );
+    assert_eq!(keys, FIRST_FORM);
     for (key, value) in typed.iter().filter(|(k, _)| !except.contains(k)) {
-        let prefilled = &inputs.iter().find(|(k, _)| k == key).unwrap().1;
-        assert_eq!(prefilled, value, "{key} is prefilled as typed");
+        if let Some((_, prefilled)) = inputs.iter().find(|(k, _)| k == key) {
+            assert_eq!(prefilled, value, "{key} is prefilled as typed");
+        }
     }
 }
 
@@ -212,6 +218,7 @@ async fn every_refusal_keeps_the_valid_answers_and_the_flow_completes(h: Harness
     for (key, values) in SERIOUS_PICKS {
         prompt = pick(&h, &alice, &prompt, key, values).await;
     }
+    let prompt = answer_follow_up(&h, &alice, prompt, INCIDENT_FORM).await;
     let done = click(&h, &alice, &prompt, ":confirm").await;
     assert!(shown(&done).contains("Recorded as INC-"), "{done:#}");
     let incidents = records(&h, &guild(), RecordKind::Incident).await;
@@ -276,6 +283,7 @@ mod registered_only {
         for (key, values) in SERIOUS_PICKS {
             prompt = pick(&h, &alice, &prompt, key, values).await;
         }
+        let prompt = answer_follow_up(&h, &alice, prompt, INCIDENT_FORM).await;
         assert!(
             shown(&prompt).contains(&format!("Credit scorer ({system})")),
             "{prompt:#}"

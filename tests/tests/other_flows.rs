@@ -21,8 +21,9 @@ use aimsbot_workflows::records::incident::AiSystemRef;
 use aimsbot_workflows::text::{Label, Narrative};
 use aimsbot_workflows::{Actor, Clock, EventKind, Platform, RecordKind, Reference, SystemClock};
 use common::{
-    INCIDENT_FORM, SERIOUS_PICKS, click, events, guild, modal_id, modal_input, modal_inputs, pick,
-    record, reference_in, report_command, report_incident, shown, subcommand,
+    INCIDENT_FORM, SERIOUS_PICKS, answer_follow_up, click, events, fill, guild, modal_id,
+    modal_input, modal_inputs, pairs, pick, record, reference_in, report_command, report_incident,
+    shown, subcommand,
 };
 use serde_json::{Value, json};
 
@@ -678,11 +679,16 @@ async fn a_registered_ai_system_is_offered_when_reporting(h: Harness) {
     let system_text = system.to_string();
     form[0] = ("ai_system", &system_text);
     let mut prompt = h
-        .interact(fixtures::modal_submit(&alice, &modal_id(&modal), &form))
+        .interact(fixtures::modal_submit(
+            &alice,
+            &modal_id(&modal),
+            &pairs(&fill(&modal, &form)),
+        ))
         .await;
     for (key, values) in SERIOUS_PICKS {
         prompt = pick(&h, &alice, &prompt, key, values).await;
     }
+    let prompt = answer_follow_up(&h, &alice, prompt, &form).await;
     assert!(
         shown(&prompt).contains(&format!("AI system: Credit scorer ({system})")),
         "{prompt:#}"
@@ -724,11 +730,16 @@ async fn a_message_is_reported_from_its_context_menu(h: Harness) {
     form[0] = ("ai_system", "Support bot");
     form[2] = ("what_happened", quoted);
     let mut prompt = h
-        .interact(fixtures::modal_submit(&alice, &modal_id(&modal), &form))
+        .interact(fixtures::modal_submit(
+            &alice,
+            &modal_id(&modal),
+            &pairs(&fill(&modal, &form)),
+        ))
         .await;
     for (key, values) in SERIOUS_PICKS {
         prompt = pick(&h, &alice, &prompt, key, values).await;
     }
+    let prompt = answer_follow_up(&h, &alice, prompt, &form).await;
     let done = click(&h, &alice, &prompt, ":confirm").await;
     let incident = reference_in(&shown(&done), RecordKind::Incident);
     let Record::Incident(reported) = record(&h, &incident).await.record else {

@@ -12,8 +12,9 @@ use aimsbot_tests::harness::{COMPLIANCE_CHANNEL, Harness, callback, id_ending, p
 use aimsbot_workflows::records::Record;
 use aimsbot_workflows::{EventKind, RecordKind};
 use common::{
-    INCIDENT_FORM, SERIOUS_PICKS, callback_statuses, events, guild, incident_summary, modal_id,
-    pick, records, reference_in, report_command, shown, wait_until,
+    INCIDENT_FORM, SERIOUS_PICKS, answer_follow_up, callback_statuses, events, fill, guild,
+    incident_summary, modal_id, pairs, pick, records, reference_in, report_command, shown,
+    wait_until,
 };
 use serde_json::Value;
 
@@ -43,7 +44,7 @@ async fn a_restart_in_the_middle_of_a_report_continues_from_the_old_prompt(mut h
         .interact(fixtures::modal_submit(
             &alice,
             &modal_id(&modal),
-            INCIDENT_FORM,
+            &pairs(&fill(&modal, INCIDENT_FORM)),
         ))
         .await;
     assert!(shown(&prompt).contains("What kind of event"), "{prompt:#}");
@@ -142,7 +143,7 @@ async fn a_replayed_slash_command_finds_its_session_again(h: Harness) {
         .interact(fixtures::modal_submit(
             &alice,
             &modal_id(&modal),
-            INCIDENT_FORM,
+            &pairs(&fill(&modal, INCIDENT_FORM)),
         ))
         .await;
     assert!(shown(&prompt).contains("What kind of event"), "{prompt:#}");
@@ -170,6 +171,7 @@ async fn a_replayed_slash_command_finds_its_session_again(h: Harness) {
     for (key, values) in SERIOUS_PICKS {
         prompt = pick(&h, &alice, &prompt, key, values).await;
     }
+    let prompt = answer_follow_up(&h, &alice, prompt, INCIDENT_FORM).await;
     let done = h.interact(confirm_click(&alice, &prompt)).await;
     assert!(shown(&done).contains("Recorded as INC-"), "{done:#}");
     assert_eq!(records(&h, &guild(), RecordKind::Incident).await.len(), 1);

@@ -31,6 +31,10 @@ pub enum Permission {
     ViewAllRecords,
     ViewConcerns,
     UpdateIncident,
+    /// Confirm or revise a serious-incident assessment.
+    AssessIncident,
+    /// Record that the provider or an authority was told.
+    RecordIncidentReport,
     RegisterAiSystem,
     RequestAttestation,
 }
@@ -47,7 +51,10 @@ impl Permission {
             | Permission::ViewOwnRecords => &[Member, Owner, Compliance],
             Permission::ViewInventory => &[Member, Owner, Compliance, Auditor],
             Permission::ViewAllRecords => &[Compliance, Auditor],
-            Permission::ViewConcerns | Permission::RequestAttestation => &[Compliance],
+            Permission::ViewConcerns
+            | Permission::RequestAttestation
+            | Permission::AssessIncident
+            | Permission::RecordIncidentReport => &[Compliance],
             Permission::UpdateIncident | Permission::RegisterAiSystem => &[Owner, Compliance],
         }
     }
@@ -64,6 +71,8 @@ impl Permission {
             Permission::ViewAllRecords => "see everyone's records",
             Permission::ViewConcerns => "see confidential concerns",
             Permission::UpdateIncident => "update incidents",
+            Permission::AssessIncident => "confirm or revise a serious-incident assessment",
+            Permission::RecordIncidentReport => "record reports to the provider or an authority",
             Permission::RegisterAiSystem => "register AI systems",
             Permission::RequestAttestation => "request attestations",
         }

@@ -20,6 +20,9 @@ pub enum Message {
     ComplianceNotice { reference: Reference },
     /// A person is asked, by direct message, to answer an attestation.
     AttestationRequest { reference: Reference, person: Actor },
+    /// The compliance role confirmed or revised an incident's serious-incident assessment;
+    /// the compliance channel is told, with the deadlines that now follow.
+    AssessmentNotice { reference: Reference },
 }
 
 impl Message {
@@ -28,6 +31,7 @@ impl Message {
         match self {
             Message::ComplianceNotice { .. } => "compliance_notice",
             Message::AttestationRequest { .. } => "attestation_request",
+            Message::AssessmentNotice { .. } => "assessment_notice",
         }
     }
 
@@ -35,7 +39,8 @@ impl Message {
     pub fn reference(&self) -> Reference {
         match self {
             Message::ComplianceNotice { reference }
-            | Message::AttestationRequest { reference, .. } => *reference,
+            | Message::AttestationRequest { reference, .. }
+            | Message::AssessmentNotice { reference } => *reference,
         }
     }
 }
@@ -58,6 +63,22 @@ impl NewJob {
             dedupe_key: format!("compliance-notice:{guild}:{reference}"),
             run_at: now,
             message: Message::ComplianceNotice { reference },
+        }
+    }
+
+    /// The compliance channel is told of a new assessment of incident `reference`, made in
+    /// answer to request `request_key` (so a replayed request owes nothing twice).
+    pub fn assessment_notice(
+        guild: &GuildId,
+        reference: Reference,
+        request_key: &str,
+        now: Timestamp,
+    ) -> Self {
+        Self {
+            guild: guild.clone(),
+            dedupe_key: format!("assessment-notice:{guild}:{reference}:{request_key}"),
+            run_at: now,
+            message: Message::AssessmentNotice { reference },
         }
     }
 

@@ -1,6 +1,6 @@
 //! Sample records for other crates' tests and benchmarks (feature `test-support`).
 
-use crate::ai_act::{OrganisationRole, SeriousCriterion};
+use crate::ai_act::{MemberState, OrganisationRole, SeriousCriterion};
 use crate::records::Record;
 use crate::records::ai_system::{AiSystem, AutonomyLevel, LifecycleStage, RiskClass};
 use crate::records::incident::{
@@ -51,6 +51,8 @@ pub fn incident(reporter: Actor, what_happened: &str, now: Timestamp) -> Record 
                 what_happened: Narrative::new(what_happened).unwrap_or_else(|e| panic!("{e}")),
                 occurred_at: occurred,
                 aware_at: occurred,
+                causal_link_at: None,
+                member_states: vec![MemberState::DE],
                 kind: IncidentKind::Incident,
                 severity: Severity::High,
                 harm_categories: vec![HarmCategory::FundamentalRights],

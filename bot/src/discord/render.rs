@@ -3,8 +3,10 @@
 //! limits (2,000 characters a message, 45 a label, 100 a placeholder, 25 options a menu).
 //! The sentences themselves are in [`super::text`].
 
+use aimsbot_workflows::ai_act::{Clocks, MemberState};
 use aimsbot_workflows::flow::{Field, FlowKind, InputKind, Problem, Prompt};
 use aimsbot_workflows::records::Record;
+use aimsbot_workflows::services::Timeline;
 use aimsbot_workflows::{GuildId, LedgerEvent, Reference, StoredRecord, Timestamp};
 use serenity::all::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateInputText,
@@ -377,7 +379,7 @@ pub fn list_lines(records: &[StoredRecord], empty: &str) -> String {
 }
 
 /// A record in full, for `show` commands.
-pub fn record_details(stored: &StoredRecord) -> String {
+pub fn record_details(stored: &StoredRecord, clocks: Option<&Clocks>) -> String {
     let mut lines = vec![format!(
         "**{}**: {}",
         stored.reference,
@@ -397,6 +399,20 @@ pub fn record_details(stored: &StoredRecord) -> String {
             lines.push(field("Severity", r.severity.label().to_owned()));
             lines.push(field("What happened", r.what_happened.to_string()));
             lines.push(field("Occurred", r.occurred_at.to_string()));
+            lines.push(field("Aware", r.aware_at.to_string()));
+            if let Some(at) = r.causal_link_at {
+                lines.push(field(
+                    "Causal link established or suspected",
+                    at.to_string(),
+                ));
+            }
+            if !r.member_states.is_empty() {
+                lines.push(field(
+                    "Member States affected",
+                    MemberState::join(&r.member_states),
+                ));
+            }
+            lines.push(field("Our role", r.organisation_role.label().to_owned()));
             lines.push(field("Recorded", r.recorded_at.to_string()));
             lines.push(field(
                 "Reported by",
@@ -405,10 +421,20 @@ pub fn record_details(stored: &StoredRecord) -> String {
                     .map_or_else(|| "anonymous".to_owned(), |a| a.display_name.clone()),
             ));
             if let Some(assessment) = &r.assessment {
-                let criteria: Vec<&str> = assessment.criteria.iter().map(|c| c.label()).collect();
-                lines.push(field("Serious-incident assessment", criteria.join("; ")));
+                lines.push(field(
+                    "Serious-incident assessment",
+                    format!(
+                        "{} ({}, {})",
+                        text::criteria(assessment),
+                        assessment.stage.label(),
+                        assessment.decided_by.display_name
+                    ),
+                ));
             }
-            lines.extend(r.deadlines.iter().map(text::deadline_line));
+            lines.extend(text::reporting_lines(r));
+            if let Some(clocks) = clocks.filter(|_| r.is_serious()) {
+                lines.push(text::clock_lines(r, clocks));
+            }
         }
         Record::HumanOverride(r) => {
             lines.push(field("AI system", r.ai_system.to_string()));
@@ -485,8 +511,24 @@ pub fn timeline(events: &[LedgerEvent]) -> String {
             .and_then(|n| n.as_str())
             .map(|n| format!(" (reason: {})", escape(&truncate(n, 200))))
             .unwrap_or_default();
+        let changed: Vec<String> = event
+            .payload
+            .get("changes")
+            .and_then(|c| c.as_object())
+            .map(|changes| {
+                changes
+                    .iter()
+                    .filter_map(|(field, value)| text::change_summary(field, value))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let changed = if changed.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", changed.join("; "))
+        };
         out.push_str(&format!(
-            "{} · {} by {}{note}{reason}\n",
+            "{} · {} by {}{changed}{note}{reason}\n",
             discord_time(event.recorded_at),
             event.kind.as_str().replace('_', " "),
             escape(&event.actor.display_name)
@@ -496,11 +538,11 @@ pub fn timeline(events: &[LedgerEvent]) -> String {
 }
 
 /// A record in full and its timeline.
-pub fn with_timeline(stored: &StoredRecord, events: &[LedgerEvent]) -> String {
+pub fn with_timeline(timeline: &Timeline) -> String {
     fit(format!(
         "{}\n\n{}",
-        record_details(stored),
-        timeline(events)
+        record_details(&timeline.record, timeline.clocks.as_ref()),
+        self::timeline(&timeline.events)
     ))
 }
 

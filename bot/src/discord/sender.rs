@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use aimsbot_workflows::ai_act::Clocks;
 use aimsbot_workflows::outbox::{Message, SendOutcome};
 use aimsbot_workflows::records::Record;
 use aimsbot_workflows::records::attestation::AttestationStatus;
@@ -78,7 +79,12 @@ impl Sender for DiscordSender {
         };
         let result = match &due.job.message {
             Message::ComplianceNotice { reference } => {
-                self.compliance_notice(&http, due, *reference).await
+                self.compliance_notice(&http, due, *reference, text::compliance_notice)
+                    .await
+            }
+            Message::AssessmentNotice { reference } => {
+                self.compliance_notice(&http, due, *reference, text::assessment_notice)
+                    .await
             }
             Message::AttestationRequest { reference, person } => {
                 if person.platform != Platform::Discord {
@@ -115,11 +121,13 @@ fn nonce(job_id: i64) -> Nonce {
 }
 
 impl DiscordSender {
+    /// Posts to the guild's compliance channel what `content` says of the record.
     async fn compliance_notice(
         &self,
         http: &Http,
         due: &Due,
         reference: aimsbot_workflows::Reference,
+        content: fn(&StoredRecord, Option<&Clocks>) -> Option<String>,
     ) -> Result<String, SendOutcome> {
         let guild = due.job.guild.as_str();
         let Some(channel) = identity::discord_guild(&due.job.guild)
@@ -133,7 +141,7 @@ impl DiscordSender {
         let Some(record) = &due.record else {
             return Err(rejected(format!("{reference} is not stored")));
         };
-        let Some(content) = text::compliance_notice(record) else {
+        let Some(content) = content(record, due.clocks.as_ref()) else {
             return Err(rejected(format!("{reference} is not announced")));
         };
         let message = CreateMessage::new()

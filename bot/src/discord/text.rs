@@ -2,10 +2,11 @@
 //! prompt's end looks like, command answers, notices and direct messages. Text a person typed
 //! is always passed through [`escape`] before it is put in a sentence.
 
-use aimsbot_workflows::ai_act::ReportingDeadline;
+use aimsbot_workflows::ai_act::{Clocks, Deadline, Immediately, MemberState, Recipient};
 use aimsbot_workflows::flow::{Closed, Problem};
 use aimsbot_workflows::records::Record;
 use aimsbot_workflows::records::attestation::AttestationStatus;
+use aimsbot_workflows::records::incident::{AuthorityReport, Incident, SeriousAssessment};
 use aimsbot_workflows::services::ServiceError;
 use aimsbot_workflows::services::attestations::{Answered, Requested};
 use aimsbot_workflows::services::prompts::{ComplianceNotice, Recorded};
@@ -113,14 +114,11 @@ pub fn recorded(recorded: &Recorded) -> String {
             escape(&truncate(&stored.record.title(), 200))
         )
     };
-    if let Record::Incident(incident) = &stored.record
-        && !incident.deadlines.is_empty()
+    if let (Record::Incident(incident), Some(clocks)) = (&stored.record, &recorded.clocks)
+        && incident.is_serious()
     {
-        text.push_str("\n\nYou assessed this as a **serious incident** under EU AI Act Art. 3(49) (your first assessment, not a legal finding). While it stands, the reporting deadlines, counted in calendar days from awareness, are:\n");
-        for deadline in &incident.deadlines {
-            text.push_str(&deadline_line(deadline));
-            text.push('\n');
-        }
+        text.push_str("\n\nYou assessed this as a **serious incident** under EU AI Act Art. 3(49) (your first assessment, not a legal finding; compliance confirms or revises it).\n");
+        text.push_str(&clock_lines(incident, clocks));
     }
     if !recorded.replayed {
         match recorded.compliance {
@@ -303,7 +301,7 @@ pub fn attestation_request(line: &str) -> String {
 }
 
 /// The compliance channel's notice of a new incident or concern.
-pub fn compliance_notice(stored: &StoredRecord) -> Option<String> {
+pub fn compliance_notice(stored: &StoredRecord, clocks: Option<&Clocks>) -> Option<String> {
     Some(match &stored.record {
         Record::Incident(incident) => {
             let mut text = format!(
@@ -320,14 +318,11 @@ pub fn compliance_notice(stored: &StoredRecord) -> Option<String> {
                         .map_or("anonymous", |r| r.display_name.as_str())
                 ),
             );
-            if !incident.deadlines.is_empty() {
+            if let Some(clocks) = clocks.filter(|_| incident.is_serious()) {
                 text.push_str(
-                    "\n**Assessed as a serious incident** by the reporter (EU AI Act Art. 3(49)), a first assessment:",
+                    "\n**Assessed as a serious incident** by the reporter (EU AI Act Art. 3(49)), a first assessment: `/incident assess` confirms or revises it.\n",
                 );
-                for deadline in &incident.deadlines {
-                    text.push('\n');
-                    text.push_str(&deadline_line(deadline));
-                }
+                text.push_str(&clock_lines(incident, clocks));
             }
             text
         }
@@ -346,17 +341,215 @@ pub fn compliance_notice(stored: &StoredRecord) -> Option<String> {
     })
 }
 
-pub fn deadline_line(deadline: &ReportingDeadline) -> String {
-    let when = if deadline.days == 0 {
-        format!("immediately (by {})", discord_time(deadline.due_at))
-    } else {
-        format!(
-            "within {} days, by {}",
-            deadline.days,
-            discord_time(deadline.due_at)
-        )
+/// The compliance channel is told that an incident's assessment was confirmed or revised.
+pub fn assessment_notice(stored: &StoredRecord, clocks: Option<&Clocks>) -> Option<String> {
+    let Record::Incident(incident) = &stored.record else {
+        return None;
     };
-    format!("⏰ **{}**: {} — {when}", deadline.article, deadline.summary)
+    let assessment = incident.assessment.as_ref()?;
+    let mut text = format!(
+        "⚖️ **{}**: {}\nSerious-incident assessment {} by {}: {}. `/incident show reference:{}` shows why.",
+        stored.reference,
+        escape(&truncate(incident.title.as_str(), 200)),
+        assessment.stage.label().trim_start_matches("the "),
+        escape(&assessment.decided_by.display_name),
+        criteria(assessment),
+        stored.reference,
+    );
+    if let Some(clocks) = clocks.filter(|_| incident.is_serious()) {
+        text.push('\n');
+        text.push_str(&clock_lines(incident, clocks));
+    }
+    Some(text)
+}
+
+/// "Death of a person; Serious harm to a person's health".
+pub fn criteria(assessment: &SeriousAssessment) -> String {
+    assessment
+        .criteria
+        .iter()
+        .map(|c| c.label())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// An incident's reporting clocks: whether they are the law's or internal targets (and why),
+/// then each deadline with what "immediately" hangs on and whether it was met.
+pub fn clock_lines(incident: &Incident, clocks: &Clocks) -> String {
+    let mut text = match &clocks.internal_because {
+        None => format!(
+            "**Reporting deadlines** (EU AI Act, calendar days from awareness on {}):",
+            discord_time(incident.aware_at)
+        ),
+        Some(why) => format!(
+            "**Internal targets, not legal deadlines**: {why}. The targets keep the Act's day \
+             counts from awareness on {}:",
+            discord_time(incident.aware_at)
+        ),
+    };
+    if clocks.widespread {
+        text.push_str(&format!(
+            "\nInfringement of fundamental rights in {} Member States ({}): a widespread \
+             infringement (Art. 3(61)).",
+            incident.member_states.len(),
+            MemberState::join(&incident.member_states)
+        ));
+    }
+    for deadline in &clocks.deadlines {
+        text.push('\n');
+        text.push_str(&deadline_line(incident, deadline));
+    }
+    text
+}
+
+fn deadline_line(incident: &Incident, deadline: &Deadline) -> String {
+    let link = |what: &str| match incident.causal_link_at {
+        Some(at) => format!(
+            "immediately: the causal link was {what} on {}",
+            discord_time(at)
+        ),
+        None => format!("immediately once a causal link is {what}"),
+    };
+    let when = match (deadline.immediately, deadline.days) {
+        (Immediately::OnAwareness, 0) => {
+            format!(
+                "immediately (from awareness, {})",
+                discord_time(deadline.due_at)
+            )
+        }
+        (Immediately::OnAwareness, days) => format!(
+            "immediately, and at the latest within {days} days, by {}",
+            discord_time(deadline.due_at)
+        ),
+        (Immediately::OnceLinkEstablished, days) => format!(
+            "{}, and at the latest within {days} days, by {}",
+            link("established (or its reasonable likelihood)"),
+            discord_time(deadline.due_at)
+        ),
+        (Immediately::OnceLinkSuspected, days) => format!(
+            "{}, and at the latest within {days} days, by {}",
+            link("established or suspected"),
+            discord_time(deadline.due_at)
+        ),
+    };
+    let reporting = &incident.reporting;
+    let state = match reporting.met_at(deadline.recipient) {
+        Some(at) if at <= deadline.due_at => format!(" ✅ met on {}", discord_time(at)),
+        Some(at) => format!(" ⚠️ met late, on {}", discord_time(at)),
+        None => match (deadline.recipient, reporting.provider_unreachable_at) {
+            (Recipient::Provider, Some(at)) => format!(
+                " — the provider could not be reached ({}): Art. 73 applies to us",
+                discord_time(at)
+            ),
+            _ => " ⌛ open".to_owned(),
+        },
+    };
+    format!(
+        "⏰ **{}**: {} — {when}.{state}",
+        deadline.article, deadline.summary
+    )
+}
+
+/// Who was told, for an incident's details.
+pub fn reporting_lines(incident: &Incident) -> Vec<String> {
+    let reporting = &incident.reporting;
+    let mut lines = Vec::new();
+    if let Some(at) = reporting.provider_informed_at {
+        lines.push(format!("**Provider informed**: {}", discord_time(at)));
+    }
+    if let Some(at) = reporting.provider_unreachable_at {
+        lines.push(format!(
+            "**Provider could not be reached**: {} (Art. 73 applies to us, Art. 26(5))",
+            discord_time(at)
+        ));
+    }
+    for (what, report) in [
+        ("Initial report", &reporting.initial_report),
+        ("Complete report", &reporting.complete_report),
+    ] {
+        if let Some(report) = report {
+            lines.push(format!("**{what}**: {}", authority_report(report)));
+        }
+    }
+    lines
+}
+
+fn authority_report(report: &AuthorityReport) -> String {
+    format!(
+        "{} to {} ({}), reference {}",
+        discord_time(report.at),
+        escape(report.authority.as_str()),
+        MemberState::join(&report.member_states),
+        escape(report.reference.as_str())
+    )
+}
+
+/// What a ledger event changed, in words, for fields whose change means something on its own
+/// (an assessment, a report, a status); `None` for others.
+pub fn change_summary(field: &str, value: &serde_json::Value) -> Option<String> {
+    let at = |v: &serde_json::Value| {
+        serde_json::from_value::<Timestamp>(v.clone())
+            .ok()
+            .map(discord_time)
+    };
+    Some(match field {
+        "status" => format!("status {}", value.as_str()?.replace('_', " ")),
+        "assessment" => {
+            let assessment: SeriousAssessment = serde_json::from_value(value.clone()).ok()?;
+            format!(
+                "serious-incident assessment {}: {}",
+                assessment.stage.label().trim_start_matches("the "),
+                criteria(&assessment)
+            )
+        }
+        "provider_informed_at" => format!("provider informed on {}", at(value)?),
+        "provider_unreachable_at" => {
+            format!("provider could not be reached ({})", at(value)?)
+        }
+        "initial_report" | "complete_report" => {
+            let report: AuthorityReport = serde_json::from_value(value.clone()).ok()?;
+            format!(
+                "{} report: {}",
+                field.trim_end_matches("_report"),
+                authority_report(&report)
+            )
+        }
+        _ => return None,
+    })
+}
+
+/// What a compliance member is told after an assessment or a report was recorded.
+pub fn incident_changed(
+    reference: Reference,
+    incident: &Incident,
+    clocks: Option<&Clocks>,
+    compliance: ComplianceNotice,
+) -> String {
+    let mut text = format!("✅ {reference} updated.");
+    if let Some(assessment) = &incident.assessment {
+        text.push_str(&format!(
+            "\nSerious-incident assessment ({}): {}.",
+            assessment.stage.label(),
+            criteria(assessment)
+        ));
+    }
+    match clocks {
+        Some(clocks) if incident.is_serious() => {
+            text.push('\n');
+            text.push_str(&clock_lines(incident, clocks));
+        }
+        _ => text.push_str("\nNo reporting deadline applies."),
+    }
+    match compliance {
+        ComplianceNotice::Queued => {
+            text.push_str("\nThe compliance channel will be told.");
+        }
+        ComplianceNotice::NoChannel => text.push_str(
+            "\nNo compliance channel is configured for this server, so nobody else was told.",
+        ),
+        ComplianceNotice::NotAnnounced => {}
+    }
+    text
 }
 
 pub fn due(at: Timestamp) -> String {

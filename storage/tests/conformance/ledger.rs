@@ -84,7 +84,7 @@ async fn identical_events_hash_identically_on_every_backend(db: TestDb) {
 }
 
 const PINNED_HEAD_OF_TWELVE: &str =
-    "0bd72bb0df965331a718c3e766701b94da98ee9c5fa3e315e31dae4cbdb5107c";
+    "dce061ff04faefe71af84065bb02b87598d2b68e0503a3b7c95d36dfbc35f9df";
 
 async fn an_empty_ledger_verifies(db: TestDb) {
     assert_eq!(verify(&db).await, Ok(0));

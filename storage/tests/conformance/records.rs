@@ -2,6 +2,7 @@
 //! per guild, written once per idempotency key.
 
 use aimsbot_storage::testing::IndexedLookup;
+use aimsbot_workflows::ai_act::MemberState;
 use aimsbot_workflows::ports::{NameSearch, NewRecord, RecordChange, RecordQuery, StoreError};
 use aimsbot_workflows::records::incident::IncidentStatus;
 use aimsbot_workflows::records::{Change, FieldChanges, Incident, Record};
@@ -54,9 +55,9 @@ async fn a_created_record_reads_back_with_its_reference_and_event(db: TestDb) {
     );
     assert_eq!(incident.recorded_at, fixed_now());
     assert_eq!(
-        incident.deadlines.len(),
-        1,
-        "a deployer informs the provider: {incident:?}"
+        incident.member_states,
+        [MemberState::DE],
+        "the facts the clocks follow are stored: {incident:?}"
     );
 
     let head = store.ledger_head().await.unwrap();

@@ -155,7 +155,7 @@ async fn flow(
                 "The model scored a thin-file applicant far below peers; the officer caught it.",
             ),
             ("occurred_at", "1 hour ago"),
-            ("affected_parties", ""),
+            ("aware_at", "1 hour ago"),
         ],
     );
     let (summary, second) = interact(&fake, &waiters, submit).await?;

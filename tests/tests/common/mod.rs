@@ -4,7 +4,9 @@
 #![allow(dead_code, clippy::unwrap_used)] // each test file uses some of these
 
 use aimsbot_tests::fixtures::{self, Invoker, opt};
-use aimsbot_tests::harness::{Harness, TIMEOUT, callback, id_ending, prompt_message};
+use aimsbot_tests::harness::{
+    Harness, TIMEOUT, callback, id_ending, modal_submit_from_message, prompt_message,
+};
 use aimsbot_workflows::ports::RecordQuery;
 use aimsbot_workflows::{GuildId, LedgerEvent, RecordKind, Reference, StoredRecord};
 use serde_json::{Value, json};
@@ -124,11 +126,33 @@ pub fn modal_input<'a>(modal: &'a Value, custom_id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no input {custom_id} in {modal:#}"))
 }
 
+/// The answers for `modal`'s inputs out of `answers` (empty for those not given).
+pub fn fill<'a>(modal: &Value, answers: &[(&'a str, &'a str)]) -> Vec<(String, String)> {
+    modal_inputs(modal)
+        .into_iter()
+        .map(|(id, _)| {
+            let value = answers
+                .iter()
+                .find(|(key, _)| *key == id)
+                .map_or("", |(_, v)| *v);
+            (id, value.to_owned())
+        })
+        .collect()
+}
+
+pub fn pairs(owned: &[(String, String)]) -> Vec<(&str, &str)> {
+    owned
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
 pub fn modal_id(modal: &Value) -> String {
     modal["data"]["custom_id"].as_str().unwrap().to_owned()
 }
 
-/// The answers a typical incident report types into its form.
+/// The answers a typical incident report types: into its form, and into the serious-incident
+/// form when one follows the choices.
 pub const INCIDENT_FORM: &[(&str, &str)] = &[
     ("ai_system", "Loan scorer"),
     ("title", "Refused every applicant over 60"),
@@ -137,7 +161,9 @@ pub const INCIDENT_FORM: &[(&str, &str)] = &[
         "Since the update it refused everyone over 60.",
     ),
     ("occurred_at", "2 hours ago"),
+    ("aware_at", "1 hour ago"),
     ("affected_parties", "Applicants aged 60+"),
+    ("member_states", "DE"),
 ];
 
 /// Picks of a serious incident (fundamental rights) for a provider and deployer.
@@ -147,7 +173,6 @@ pub const SERIOUS_PICKS: &[(&str, &[&str])] = &[
     ("harm_categories", &["fundamental_rights"]),
     ("serious", &["fundamental_rights"]),
     ("organisation_role", &["both"]),
-    ("aware", &["when_it_happened"]),
 ];
 
 /// Runs `/incident report` up to its summary: the command, the form with `form`, then `picks`.
@@ -161,16 +186,40 @@ pub async fn incident_summary(
     let modal = h.interact(report_command(invoker, None)).await;
     assert_eq!(modal["type"], callback::MODAL, "{modal:#}");
     let mut prompt = h
-        .interact(fixtures::modal_submit(invoker, &modal_id(&modal), form))
+        .interact(fixtures::modal_submit(
+            invoker,
+            &modal_id(&modal),
+            &pairs(&fill(&modal, form)),
+        ))
         .await;
     for (key, values) in picks {
         prompt = pick(h, invoker, &prompt, key, values).await;
     }
+    prompt = answer_follow_up(h, invoker, prompt, form).await;
     assert!(
         shown(&prompt).contains("Nothing is recorded until you confirm"),
         "expected the summary: {prompt:#}"
     );
     prompt
+}
+
+/// When `prompt` is a form that follows the choices (what only a serious incident needs),
+/// submits it with the answers `form` has for it; otherwise returns `prompt`.
+pub async fn answer_follow_up(
+    h: &Harness,
+    invoker: &Invoker,
+    prompt: Value,
+    form: &[(&str, &str)],
+) -> Value {
+    if prompt["type"] != callback::MODAL {
+        return prompt;
+    }
+    h.interact(modal_submit_from_message(
+        invoker,
+        &modal_id(&prompt),
+        &pairs(&fill(&prompt, form)),
+    ))
+    .await
 }
 
 /// Reports an incident through the whole flow and returns its reference.

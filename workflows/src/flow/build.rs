@@ -5,6 +5,7 @@ use super::engine::{Completion, FlowContext};
 use super::keys::{self, context, values};
 use super::model::{Answer, FlowKind};
 use super::session::Session;
+use crate::ai_act::MemberState;
 use crate::records::ai_system::AiSystem;
 use crate::records::concern::{Concern, ConcernStatus, handle_sha256};
 use crate::records::human_override::{Confidence, HumanOverride, OverrideSource};
@@ -97,17 +98,20 @@ pub(super) fn complete(
             let occurred_at: Timestamp = a.parsed(keys::OCCURRED_AT)?;
             let criteria = a.many(keys::SERIOUS, "")?;
             let assessment = SeriousAssessment::new(criteria, actor.clone(), ctx.now)?;
-            let aware_at = match a.text(keys::AWARE) {
-                Some(values::AWARE_NOW) | None => ctx.now,
-                Some(_) => occurred_at,
-            };
+            let member_states = a
+                .text(keys::MEMBER_STATES)
+                .map(MemberState::parse_list)
+                .transpose()?
+                .unwrap_or_default();
             let report = IncidentReport {
                 reporter: Some(actor),
                 ai_system: a.required_ai_system(keys::AI_SYSTEM)?,
                 title: a.title(keys::TITLE)?,
                 what_happened: a.narrative(keys::WHAT_HAPPENED)?,
                 occurred_at,
-                aware_at,
+                aware_at: a.parsed(keys::AWARE_AT)?,
+                causal_link_at: a.text(keys::CAUSAL_LINK_AT).map(str::parse).transpose()?,
+                member_states,
                 kind: a.parsed(keys::INCIDENT_KIND)?,
                 severity: a.parsed(keys::SEVERITY)?,
                 harm_categories: a.many(keys::HARM_CATEGORIES, values::NO_HARM)?,

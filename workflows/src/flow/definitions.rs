@@ -89,13 +89,15 @@ const INCIDENT_STEPS: &[Step] = &[
         required: Required::Yes,
         when: Condition::Always,
     },
-    text(
-        keys::AFFECTED_PARTIES,
-        "Who was affected, and how? (optional)",
-        "e.g. 40 loan applicants aged over 60",
-        Narrative::MAX_CHARS,
-        Required::No,
-    ),
+    // The reporting clocks start here (EU AI Act Art. 73(2)), never at Confirm.
+    Step {
+        key: keys::AWARE_AT,
+        label: "When did we become aware of it?",
+        placeholder: "2026-11-28 16:00 ({zone}), or now",
+        kind: InputKind::DateTime,
+        required: Required::Yes,
+        when: Condition::Always,
+    },
     choice(
         keys::INCIDENT_KIND,
         "What kind of event was it?",
@@ -131,16 +133,33 @@ const INCIDENT_STEPS: &[Step] = &[
         "Our role for this AI system",
         OrganisationRole::OPTIONS,
     ),
+    // What only a serious incident needs, on one form after the choices.
     Step {
-        key: keys::AWARE,
-        label: "When did we become aware of it?",
-        placeholder: "",
-        kind: InputKind::Choice(&[
-            (values::AWARE_WHEN_IT_HAPPENED, "When it happened"),
-            (values::AWARE_NOW, "Only now, as I report it"),
-        ]),
-        required: Required::Yes,
+        key: keys::AFFECTED_PARTIES,
+        label: "Who was affected, and how?",
+        placeholder: "e.g. 40 loan applicants aged over 60",
+        kind: InputKind::Text {
+            max: Narrative::MAX_CHARS,
+            multiline: true,
+        },
+        required: Required::No,
         when: Condition::Excludes(keys::SERIOUS, values::NOT_SERIOUS),
+    },
+    Step {
+        key: keys::CAUSAL_LINK_AT,
+        label: "Causal link to the AI established when?",
+        placeholder: "2026-11-28 18:00 ({zone}); empty if not yet",
+        kind: InputKind::DateTime,
+        required: Required::No,
+        when: Condition::Excludes(keys::SERIOUS, values::NOT_SERIOUS),
+    },
+    Step {
+        key: keys::MEMBER_STATES,
+        label: "EU Member States affected",
+        placeholder: "e.g. DE, FR, NL (3 or more: widespread)",
+        kind: InputKind::MemberStates,
+        required: Required::Yes,
+        when: Condition::Includes(keys::SERIOUS, values::FUNDAMENTAL_RIGHTS),
     },
 ];
 

@@ -17,7 +17,9 @@ pub const SEVERITY: &str = "severity";
 pub const HARM_CATEGORIES: &str = "harm_categories";
 pub const SERIOUS: &str = "serious";
 pub const ORGANISATION_ROLE: &str = "organisation_role";
-pub const AWARE: &str = "aware";
+pub const AWARE_AT: &str = "aware_at";
+pub const CAUSAL_LINK_AT: &str = "causal_link_at";
+pub const MEMBER_STATES: &str = "member_states";
 
 // Human override.
 pub const CASE_REFERENCE: &str = "case_reference";
@@ -53,9 +55,9 @@ pub mod values {
     pub const NO_HARM: &str = "none";
     /// "Not a serious incident".
     pub const NOT_SERIOUS: &str = "not_serious";
-    /// When the organisation became aware: when it happened, or only now.
-    pub const AWARE_WHEN_IT_HAPPENED: &str = "when_it_happened";
-    pub const AWARE_NOW: &str = "now";
+    /// An infringement of fundamental rights, whose Member States decide whether it is
+    /// widespread (EU AI Act Art. 3(61)).
+    pub const FUNDAMENTAL_RIGHTS: &str = "fundamental_rights";
     /// Attestation answers.
     pub const ATTEST: &str = "attest";
     pub const NOT_YET: &str = "not_yet";

@@ -25,6 +25,8 @@ pub enum InputKind {
     },
     /// A past or present instant, typed (see [`super::datetime`]).
     DateTime,
+    /// EU Member States, typed as codes or names ("DE, FR, NL").
+    MemberStates,
     /// An AI system: a name or reference from the inventory, or a typed name when the
     /// inventory has none (unless the deployment requires registered systems).
     AiSystem,
@@ -43,7 +45,10 @@ impl InputKind {
     pub fn is_typed(self) -> bool {
         matches!(
             self,
-            InputKind::Text { .. } | InputKind::DateTime | InputKind::AiSystem
+            InputKind::Text { .. }
+                | InputKind::DateTime
+                | InputKind::MemberStates
+                | InputKind::AiSystem
         )
     }
 
@@ -51,7 +56,10 @@ impl InputKind {
     pub fn options(self) -> &'static [(&'static str, &'static str)] {
         match self {
             InputKind::Choice(options) | InputKind::MultiChoice { options, .. } => options,
-            InputKind::Text { .. } | InputKind::DateTime | InputKind::AiSystem => &[],
+            InputKind::Text { .. }
+            | InputKind::DateTime
+            | InputKind::MemberStates
+            | InputKind::AiSystem => &[],
         }
     }
 }

@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 use super::definitions::all;
 use super::keys::{context, values::ANONYMOUS};
 use super::*;
+use crate::ai_act::{DATES_OF_APPLICATION, HighRiskKind, MemberState, RiskScope};
 use crate::records::Record;
 use crate::records::incident::IncidentStatus;
 use crate::testing::person;
@@ -89,7 +90,7 @@ const INCIDENT_FORM: &[(&str, &str)] = &[
         "Since the 09:00 model update, @everyone <@&42> over 60 was refused.",
     ),
     ("occurred_at", "2026-11-28 09:15"),
-    ("affected_parties", ""),
+    ("aware_at", "2026-11-28 10:00"),
 ];
 
 fn expect_choose(outcome: Outcome, key: &str) {
@@ -143,7 +144,7 @@ fn every_flow_fits_discord_limits() {
 }
 
 #[test]
-fn an_incident_report_runs_from_form_to_record_with_deadlines() {
+fn an_incident_report_runs_from_form_to_record_with_its_clocks() {
     let inventory = inventory();
     let ctx = ctx(&inventory);
     let mut s = session(FlowKind::IncidentReport);
@@ -169,14 +170,32 @@ fn an_incident_report_runs_from_form_to_record_with_deadlines() {
         advance(&mut s, pick("serious", &["fundamental_rights"]), &ctx),
         "organisation_role",
     );
-    expect_choose(
-        advance(&mut s, pick("organisation_role", &["provider"]), &ctx),
-        "aware",
+    // What only a serious incident needs comes on one more form; the Member States only for
+    // an infringement of fundamental rights.
+    let follow_up = advance(&mut s, pick("organisation_role", &["provider"]), &ctx);
+    let Outcome::Next(prompt) = follow_up else {
+        panic!("expected the serious-incident form, got {follow_up:?}")
+    };
+    assert_eq!(
+        form_keys(&prompt),
+        ["affected_parties", "causal_link_at", "member_states"]
     );
-    let Outcome::Next(Prompt::Summary { lines }) =
-        advance(&mut s, pick("aware", &["when_it_happened"]), &ctx)
-    else {
-        panic!("expected the summary")
+    let refused = advance(&mut s, answers(&[("member_states", "DE, UK")]), &ctx);
+    let Outcome::Invalid { problems, .. } = refused else {
+        panic!("UK is not a Member State: {refused:?}")
+    };
+    assert!(problems[0].to_string().contains("`UK`"), "{problems:?}");
+    let outcome = advance(
+        &mut s,
+        answers(&[
+            ("affected_parties", "Applicants aged 60 and over"),
+            ("causal_link_at", "2026-11-28 10:30"),
+            ("member_states", "fr, DE"),
+        ]),
+        &ctx,
+    );
+    let Outcome::Next(Prompt::Summary { lines }) = outcome else {
+        panic!("expected the summary, got {outcome:?}")
     };
     assert!(
         lines.contains(&("AI system", "Credit scorer (AIS-2026-0001)".to_owned())),
@@ -211,17 +230,37 @@ fn an_incident_report_runs_from_form_to_record_with_deadlines() {
         incident.occurred_at.to_canonical(),
         "2026-11-28T08:15:00.000000Z"
     );
-    assert_eq!(incident.aware_at, incident.occurred_at);
+    assert_eq!(
+        incident.aware_at.to_canonical(),
+        "2026-11-28T09:00:00.000000Z"
+    );
+    assert_eq!(
+        incident.causal_link_at.map(|t| t.to_canonical()).as_deref(),
+        Some("2026-11-28T09:30:00.000000Z")
+    );
+    assert_eq!(incident.member_states, [MemberState::FR, MemberState::DE]);
     assert!(
         incident.what_happened.as_str().contains("@everyone <@&42>"),
         "stored verbatim"
     );
     assert_eq!(incident.status, IncidentStatus::Open);
-    assert_eq!(incident.deadlines.len(), 1);
-    assert_eq!(incident.deadlines[0].article, "Art. 73(2)");
+    // Aware in 2026, before Annex III applies: the same day count, as an internal target.
+    let clocks = incident.clocks(
+        RiskScope::HighRisk(HighRiskKind::AnnexIii),
+        DATES_OF_APPLICATION,
+    );
+    assert_eq!(clocks.deadlines.len(), 1);
+    assert_eq!(clocks.deadlines[0].article, "Art. 73(2)");
     assert_eq!(
-        incident.deadlines[0].due_at.to_canonical(),
-        "2026-12-13T08:15:00.000000Z"
+        clocks.deadlines[0].due_at.to_canonical(),
+        "2026-12-13T09:00:00.000000Z",
+        "15 days from awareness, not from when it happened or was confirmed"
+    );
+    assert!(
+        clocks
+            .internal_because
+            .is_some_and(|why| why.contains("2 December 2027")),
+        "not yet a legal deadline"
     );
     assert!(
         matches!(advance(&mut s, Input::Confirm, &ctx), Outcome::Closed(_)),
@@ -230,7 +269,7 @@ fn an_incident_report_runs_from_form_to_record_with_deadlines() {
 }
 
 #[test]
-fn the_awareness_question_is_asked_only_for_serious_incidents() {
+fn the_serious_incident_form_is_asked_only_for_serious_incidents() {
     let ctx = ctx(&[]);
     let mut s = session(FlowKind::IncidentReport);
     advance(&mut s, answers(INCIDENT_FORM), &ctx);
@@ -245,14 +284,19 @@ fn the_awareness_question_is_asked_only_for_serious_incidents() {
     let Outcome::Next(Prompt::Summary { .. }) =
         advance(&mut s, pick("organisation_role", &["deployer"]), &ctx)
     else {
-        panic!("no awareness question for a non-serious incident")
+        panic!("no serious-incident form for a non-serious incident")
     };
     let Outcome::Done(Completion::Create(Record::Incident(incident))) =
         advance(&mut s, Input::Confirm, &ctx)
     else {
         panic!()
     };
-    assert!(incident.deadlines.is_empty());
+    assert!(
+        incident
+            .clocks(RiskScope::Unclassified, DATES_OF_APPLICATION)
+            .deadlines
+            .is_empty()
+    );
     assert!(incident.harm_categories.is_empty());
     assert_eq!(
         incident.ai_system,
@@ -274,7 +318,7 @@ fn refused_answers_say_why_and_keep_everything_typed() {
             ("title", &long_title),
             ("what_happened", "  "),
             ("occurred_at", "2026-12-24 18:00"),
-            ("affected_parties", "customers"),
+            ("aware_at", "2026-11-28 10:00"),
         ]),
         &ctx,
     );
@@ -303,7 +347,7 @@ fn refused_answers_say_why_and_keep_everything_typed() {
         Some(long_title.as_str()),
         "what was typed is kept, even when refused"
     );
-    assert_eq!(prefill(&retry, "affected_parties"), Some("customers"));
+    assert_eq!(prefill(&retry, "aware_at"), Some("2026-11-28 10:00"));
     assert_eq!(
         s.answers.get("ai_system"),
         Some(&Answer::One("chatbot".into())),
@@ -505,18 +549,30 @@ fn an_override_takes_its_context_and_a_declined_attestation_needs_a_reason() {
 fn a_refused_optional_answer_is_asked_again() {
     let ctx = ctx(&[]);
     let mut s = session(FlowKind::IncidentReport);
-    let mut form = INCIDENT_FORM.to_vec();
+    advance(&mut s, answers(INCIDENT_FORM), &ctx);
+    for (key, value) in [
+        ("kind", "incident"),
+        ("severity", "high"),
+        ("harm_categories", "health"),
+        ("serious", "serious_health_harm"),
+        ("organisation_role", "provider"),
+    ] {
+        advance(&mut s, pick(key, &[value]), &ctx);
+    }
     let long = "a".repeat(4001);
-    form[4] = ("affected_parties", &long);
-    let Outcome::Invalid { problems, retry } = advance(&mut s, answers(&form), &ctx) else {
+    let Outcome::Invalid { problems, retry } = advance(
+        &mut s,
+        answers(&[("affected_parties", &long), ("causal_link_at", "")]),
+        &ctx,
+    ) else {
         panic!()
     };
     assert_eq!(problems[0].key, "affected_parties");
     assert!(form_keys(&retry).contains(&"affected_parties"));
-    expect_choose(
+    assert!(matches!(
         advance(&mut s, answers(&[("affected_parties", "")]), &ctx),
-        "kind",
-    );
+        Outcome::Next(Prompt::Summary { .. })
+    ));
 }
 
 #[test]
@@ -599,7 +655,8 @@ fn a_near_miss_assessed_serious_is_refused_naming_both_answers_and_asked_again()
         ("harm_categories", "health"),
         ("serious", "death"),
         ("organisation_role", "provider"),
-        ("aware", "now"),
+        ("affected_parties", ""),
+        ("causal_link_at", ""),
     ] {
         advance(&mut s, pick(key, &[value]), &ctx);
     }
@@ -632,7 +689,7 @@ fn a_near_miss_assessed_serious_is_refused_naming_both_answers_and_asked_again()
     else {
         panic!("expected the near miss to be recorded")
     };
-    assert!(incident.deadlines.is_empty());
+    assert!(!incident.is_serious());
 }
 
 #[test]
@@ -646,7 +703,8 @@ fn an_event_that_harmed_nothing_cannot_be_serious() {
         ("harm_categories", "none"),
         ("serious", "property_or_environment"),
         ("organisation_role", "deployer"),
-        ("aware", "now"),
+        ("affected_parties", ""),
+        ("causal_link_at", ""),
     ] {
         advance(&mut s, pick(key, &[value]), &ctx);
     }

@@ -36,6 +36,11 @@ pub(super) fn answer(
             let at = datetime::parse_past(field, text, context.now, context.time_zone)?;
             one(at.to_canonical())
         }
+        InputKind::MemberStates => {
+            let states = crate::ai_act::MemberState::parse_list(text)
+                .map_err(|e| ValidationError::new(field, e.message))?;
+            one(crate::ai_act::MemberState::join(&states))
+        }
         InputKind::AiSystem => ai_system(step, text, context).map(Some),
         InputKind::Choice(options) => {
             let [value] = values else {

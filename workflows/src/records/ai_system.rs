@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ai_act::OrganisationRole;
+use crate::ai_act::{HighRiskKind, OrganisationRole, RiskScope};
 use crate::text::{Label, Narrative, Title};
 use crate::{Actor, ValidationError, choice_enum};
 
@@ -42,6 +42,17 @@ choice_enum!(
 );
 
 impl RiskClass {
+    /// Whether the AI Act's high-risk duties reach a system of this class; one not yet
+    /// assessed is treated as high-risk until it is.
+    pub fn scope(self) -> RiskScope {
+        match self {
+            RiskClass::HighRiskAnnexIII => RiskScope::HighRisk(HighRiskKind::AnnexIii),
+            RiskClass::HighRiskAnnexI => RiskScope::HighRisk(HighRiskKind::AnnexI),
+            RiskClass::Unassessed => RiskScope::Unclassified,
+            other => RiskScope::NotHighRisk(other.label()),
+        }
+    }
+
     /// High-risk under Annex III or Annex I: EU AI Act Art. 14 requires human oversight.
     pub fn is_high_risk(self) -> bool {
         matches!(

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::ai_act::Clocks;
 use crate::outbox::{Attempt, Job, JobQuery, JobSummary, NextStep, OutboxCounts, SendOutcome};
 use crate::tenancy::Tenant;
 use crate::{StoredRecord, Timestamp};
@@ -16,6 +17,8 @@ pub struct Due {
     pub job: Job,
     /// The record the message is about (`None` if it cannot be found).
     pub record: Option<StoredRecord>,
+    /// An incident's reporting clocks, as its current facts give them.
+    pub clocks: Option<Clocks>,
     /// The job's guild as served now (`None` if no longer served).
     pub tenant: Option<Tenant>,
 }
@@ -57,9 +60,14 @@ impl Delivery {
                 .record(&job.guild, &job.message.reference())
                 .await?;
             let tenant = deps.tenants.get(&job.guild).cloned();
+            let clocks = match &record {
+                Some(record) => deps.clocks(record).await?,
+                None => None,
+            };
             due.push(Due {
                 job,
                 record,
+                clocks,
                 tenant,
             });
         }

@@ -1,18 +1,24 @@
 //! Incidents: start a report (from a command or a quoted message), show one to those allowed
-//! to see it, list them by scope and status, and move them along.
+//! to see it, list them by scope and status, move them along, confirm or revise the
+//! serious-incident assessment (compliance), and record who was told and when.
 
 use std::sync::Arc;
 
 use crate::access::Permission;
+use crate::ai_act::{Clocks, MemberState, SeriousCriterion};
 use crate::flow::FlowKind;
+use crate::flow::datetime::parse_past;
 use crate::flow::keys::{self, context};
+use crate::outbox::NewJob;
 use crate::ports::{Committed, RecordChange, RecordQuery};
-use crate::records::incident::IncidentStatus;
-use crate::records::{Change, Record};
-use crate::text::Narrative;
-use crate::{Reference, StoredRecord, ValidationError};
+use crate::records::incident::{
+    AuthorityReport, Incident, IncidentStatus, ReportStage, SeriousAssessment,
+};
+use crate::records::{Change, FieldChanges, Record};
+use crate::text::{Label, Narrative};
+use crate::{Reference, StoredRecord, Timestamp, ValidationError};
 
-use super::prompts::{PromptView, StartPrompt};
+use super::prompts::{ComplianceNotice, PromptView, StartPrompt};
 use super::{Caller, Deps, ServiceError, Timeline, request_key};
 
 /// Answers a reporter may give upfront (command options); what is missing is asked.
@@ -51,6 +57,39 @@ pub struct Listing {
 
 /// At most this many incidents are listed.
 const LIST_LIMIT: u32 = 25;
+
+/// The compliance role's serious-incident assessment, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct AssessmentInput {
+    /// Art. 3(49) criteria by stored name or label, or "not_serious".
+    pub criteria: Vec<String>,
+    /// The Member States affected ("DE, FR, NL"); unchanged when `None`.
+    pub member_states: Option<String>,
+    /// When a causal link was established or suspected; unchanged when `None`.
+    pub causal_link_at: Option<String>,
+    /// Why: kept in the ledger with who decided.
+    pub reason: String,
+}
+
+/// A report made to the provider or an authority, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct ReportInput {
+    pub stage: String,
+    /// When it was made; now when `None`.
+    pub at: Option<String>,
+    pub authority: Option<String>,
+    pub member_states: Option<String>,
+    pub reference: Option<String>,
+}
+
+/// A change to an incident, with the clocks that now follow.
+#[derive(Debug, Clone)]
+pub struct IncidentChanged {
+    pub committed: Committed,
+    pub clocks: Option<Clocks>,
+    /// Whether the compliance channel is told (assessments only).
+    pub compliance: ComplianceNotice,
+}
 
 #[derive(Debug, Clone)]
 pub struct Incidents {
@@ -182,6 +221,192 @@ impl Incidents {
         if !matches!(stored.record, Record::Incident(_)) {
             return Err(ServiceError::NotFound(reference));
         }
+        self.change(
+            caller,
+            reference,
+            change,
+            request_key(request_id),
+            Vec::new(),
+        )
+        .await
+    }
+
+    /// The compliance role confirms or revises the serious-incident assessment: one ledger
+    /// event with who and why, after which the deadlines follow the new assessment. The
+    /// compliance channel is told when the guild has one.
+    pub async fn assess(
+        &self,
+        caller: &Caller,
+        request_id: &str,
+        reference: Reference,
+        input: AssessmentInput,
+    ) -> Result<IncidentChanged, ServiceError> {
+        let tenant = self.deps.tenant(&caller.guild)?.clone();
+        caller.require(Permission::AssessIncident)?;
+        let now = self.deps.clock.now();
+        let reason = Narrative::for_field("reason", input.reason)?;
+        let criteria = input
+            .criteria
+            .iter()
+            .map(|c| c.parse::<SeriousCriterion>())
+            .collect::<Result<Vec<_>, _>>()?;
+        let stored = self.deps.load(&caller.guild, reference).await?;
+        let Record::Incident(incident) = &stored.record else {
+            return Err(ServiceError::NotFound(reference));
+        };
+        let assessment = SeriousAssessment::new(criteria, caller.actor.clone(), now)?
+            .by_compliance(incident.assessment.as_ref());
+        let member_states = match &input.member_states {
+            Some(text) => MemberState::parse_list(text)?,
+            None => incident.member_states.clone(),
+        };
+        if assessment
+            .criteria
+            .contains(&SeriousCriterion::FundamentalRights)
+            && member_states.is_empty()
+        {
+            return Err(ValidationError::new(
+                MemberState::FIELD,
+                "name the EU Member States affected by the infringement of fundamental rights \
+                 (e.g. DE, FR, NL): in three or more it is widespread (Art. 3(61)) and the limit \
+                 is 2 days",
+            )
+            .into());
+        }
+        let causal_link_at = match &input.causal_link_at {
+            Some(text) => Some(self.past("causal_link_at", text, now)?),
+            None => incident.causal_link_at,
+        };
+        let changes = FieldChanges::new()
+            .set("assessment", &assessment)
+            .set(MemberState::FIELD, &member_states)
+            .set("causal_link_at", causal_link_at);
+        let compliance = if tenant.compliance_channel {
+            ComplianceNotice::Queued
+        } else {
+            ComplianceNotice::NoChannel
+        };
+        let key = request_key(request_id);
+        let owed = match compliance {
+            ComplianceNotice::Queued => vec![NewJob::assessment_notice(
+                &caller.guild,
+                reference,
+                &key,
+                now,
+            )],
+            _ => Vec::new(),
+        };
+        let committed = self
+            .change(
+                caller,
+                reference,
+                Change::Amend { reason, changes },
+                key,
+                owed,
+            )
+            .await?;
+        if !committed.replayed && compliance == ComplianceNotice::Queued {
+            self.deps.waker.wake();
+        }
+        let clocks = self.deps.clocks(&committed.record).await.unwrap_or(None);
+        Ok(IncidentChanged {
+            committed,
+            clocks,
+            compliance,
+        })
+    }
+
+    /// Records that the provider was informed or cannot be reached (a deployer's duty,
+    /// Art. 26(5)), or that the initial or complete report went to an authority (Art. 73(5)).
+    /// A report to an authority moves an open incident to "reported"; the clocks it meets stop.
+    pub async fn record_report(
+        &self,
+        caller: &Caller,
+        request_id: &str,
+        reference: Reference,
+        input: ReportInput,
+    ) -> Result<IncidentChanged, ServiceError> {
+        self.deps.tenant(&caller.guild)?;
+        caller.require(Permission::RecordIncidentReport)?;
+        let now = self.deps.clock.now();
+        let stage: ReportStage = input.stage.parse()?;
+        let at = match &input.at {
+            Some(text) => self.past("at", text, now)?,
+            None => now,
+        };
+        let stored = self.deps.load(&caller.guild, reference).await?;
+        let Record::Incident(incident) = &stored.record else {
+            return Err(ServiceError::NotFound(reference));
+        };
+        report_applies(incident, stage, at)?;
+        let mut changes = if stage.to_authority() {
+            let required = |field: &str, value: &Option<String>| {
+                value.clone().ok_or_else(|| {
+                    ValidationError::new(
+                        field,
+                        format!("is required for the {}", stage.label().to_lowercase()),
+                    )
+                })
+            };
+            let member_states =
+                MemberState::parse_list(&required(MemberState::FIELD, &input.member_states)?)?;
+            if member_states.is_empty() {
+                return Err(ValidationError::new(
+                    MemberState::FIELD,
+                    "name the Member State(s) whose authority was told, e.g. DE",
+                )
+                .into());
+            }
+            let report = AuthorityReport {
+                at,
+                authority: Label::for_field("authority", required("authority", &input.authority)?)?,
+                member_states,
+                reference: Label::for_field("reference", required("reference", &input.reference)?)?,
+            };
+            FieldChanges::new().set(stage.field(), report)
+        } else {
+            FieldChanges::new().set(stage.field(), at)
+        };
+        if stage.to_authority()
+            && matches!(
+                incident.status,
+                IncidentStatus::Open | IncidentStatus::Triaged
+            )
+        {
+            changes = changes.set(IncidentStatus::FIELD, IncidentStatus::Reported);
+        }
+        let committed = self
+            .change(
+                caller,
+                reference,
+                Change::Status {
+                    changes,
+                    note: None,
+                },
+                request_key(request_id),
+                Vec::new(),
+            )
+            .await?;
+        let clocks = self.deps.clocks(&committed.record).await.unwrap_or(None);
+        Ok(IncidentChanged {
+            committed,
+            clocks,
+            compliance: ComplianceNotice::NotAnnounced,
+        })
+    }
+
+    fn past(&self, field: &str, text: &str, now: Timestamp) -> Result<Timestamp, ValidationError> {
+        parse_past(field, text, now, self.deps.policy.time_zone)
+    }
+
+    async fn change(
+        &self,
+        caller: &Caller,
+        reference: Reference,
+        change: Change,
+        idempotency_key: String,
+        owed: Vec<NewJob>,
+    ) -> Result<Committed, ServiceError> {
         Ok(self
             .deps
             .store
@@ -191,9 +416,46 @@ impl Incidents {
                 actor: caller.actor.clone(),
                 at: self.deps.clock.now(),
                 change,
-                idempotency_key: Some(request_key(request_id)),
-                owed: Vec::new(),
+                idempotency_key: Some(idempotency_key),
+                owed,
             })
             .await?)
     }
+}
+
+/// Whether a report of `stage` made at `at` fits the incident: it concerns a serious incident,
+/// is made once the organisation was aware, and a deployer's provider steps are a deployer's.
+fn report_applies(
+    incident: &Incident,
+    stage: ReportStage,
+    at: Timestamp,
+) -> Result<(), ValidationError> {
+    use crate::ai_act::OrganisationRole;
+    if !incident.is_serious() {
+        return Err(ValidationError::new(
+            "stage",
+            "the incident is not assessed as serious, so no report is owed under Art. 73; \
+             confirm a serious assessment first with /incident assess",
+        ));
+    }
+    if at < incident.aware_at {
+        return Err(ValidationError::new(
+            "at",
+            format!(
+                "{at} is before the organisation became aware ({}); a report follows awareness",
+                incident.aware_at
+            ),
+        ));
+    }
+    if !stage.to_authority() && incident.organisation_role != OrganisationRole::Deployer {
+        return Err(ValidationError::new(
+            "stage",
+            format!(
+                "the organisation is the {} of this AI system: the provider steps of Art. 26(5) \
+                 are a deployer's; record the initial or complete report instead",
+                incident.organisation_role.label().to_lowercase()
+            ),
+        ));
+    }
+    Ok(())
 }

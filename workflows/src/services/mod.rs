@@ -20,6 +20,7 @@ pub mod prompts;
 use std::sync::Arc;
 
 use crate::access::{Permission, Refusal, Roles};
+use crate::ai_act::{Clocks, DATES_OF_APPLICATION, RiskScope};
 use crate::flow::Problem;
 use crate::keyed::KeyedHasher;
 use crate::ledger::LedgerEvent;
@@ -27,8 +28,9 @@ use crate::outbox::RetryPolicy;
 use crate::ports::{
     Directory, DirectoryError, Outbox, OutboxWaker, SessionStore, Store, StoreError,
 };
+use crate::records::incident::AiSystemRef;
 use crate::tenancy::{Tenant, Tenants};
-use crate::{Actor, Clock, GuildId, Reference, StoredRecord, ValidationError};
+use crate::{Actor, Clock, GuildId, Record, Reference, StoredRecord, ValidationError};
 
 /// The rules that come from configuration.
 #[derive(Debug, Clone)]
@@ -160,6 +162,8 @@ impl ServiceError {
 pub struct Timeline {
     pub record: StoredRecord,
     pub events: Vec<LedgerEvent>,
+    /// An incident's reporting clocks, as its current facts give them.
+    pub clocks: Option<Clocks>,
 }
 
 impl Deps {
@@ -187,7 +191,36 @@ impl Deps {
             .store
             .record_events(&record.guild, &record.reference)
             .await?;
-        Ok(Timeline { record, events })
+        let clocks = self.clocks(&record).await?;
+        Ok(Timeline {
+            record,
+            events,
+            clocks,
+        })
+    }
+
+    /// An incident's reporting clocks, derived now from its current facts and its AI system's
+    /// risk class in the inventory (`None` for other records).
+    pub(crate) async fn clocks(
+        &self,
+        stored: &StoredRecord,
+    ) -> Result<Option<Clocks>, ServiceError> {
+        let Record::Incident(incident) = &stored.record else {
+            return Ok(None);
+        };
+        let scope = match &incident.ai_system {
+            AiSystemRef::Registered(system) => {
+                match self.store.record(&stored.guild, system).await? {
+                    Some(StoredRecord {
+                        record: Record::AiSystem(system),
+                        ..
+                    }) => system.risk_class.scope(),
+                    _ => RiskScope::Unclassified,
+                }
+            }
+            AiSystemRef::Unregistered(_) => RiskScope::Unclassified,
+        };
+        Ok(Some(incident.clocks(scope, DATES_OF_APPLICATION)))
     }
 }
 

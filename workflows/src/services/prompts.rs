@@ -9,6 +9,7 @@
 use std::sync::Arc;
 
 use crate::access::Permission;
+use crate::ai_act::Clocks;
 use crate::flow::keys::{self, context, values};
 use crate::flow::{
     self, Closed, Completion, FlowContext, FlowKind, Input, InputKind, InventoryEntry, Outcome,
@@ -54,6 +55,8 @@ pub struct Recorded {
     /// It had been stored before (a second click, a replay): nothing new was written.
     pub replayed: bool,
     pub compliance: ComplianceNotice,
+    /// An incident's reporting clocks, as its facts give them.
+    pub clocks: Option<Clocks>,
     /// The follow-up handle of an anonymous concern, shown once.
     pub follow_up_handle: Option<String>,
 }
@@ -366,7 +369,11 @@ impl Prompts {
                         if !committed.replayed && compliance == ComplianceNotice::Queued {
                             deps.waker.wake();
                         }
+                        // The record is committed: a failed read of its AI system must not
+                        // turn the reply into an error, so the clocks are then left out.
+                        let clocks = deps.clocks(&committed.record).await.unwrap_or(None);
                         Ok(PromptView::Recorded(Recorded {
+                            clocks,
                             record: committed.record,
                             replayed: committed.replayed,
                             compliance,

@@ -60,5 +60,5 @@ async fn show(
         .ai_systems
         .show(&caller(ctx)?, reference)
         .await?;
-    reply(ctx, render::record_details(&stored)).await
+    reply(ctx, render::record_details(&stored, None)).await
 }

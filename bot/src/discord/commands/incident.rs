@@ -1,10 +1,14 @@
-//! `/incident report|show|list|update` and the "Report as AI incident" message context menu.
+//! `/incident report|show|list|update|assess|reported` and the "Report as AI incident"
+//! message context menu.
 
 use aimsbot_workflows::RecordKind;
 use aimsbot_workflows::flow::FlowKind;
 use aimsbot_workflows::flow::keys;
-use aimsbot_workflows::records::incident::IncidentStatus;
-use aimsbot_workflows::services::incidents::{QuotedMessage, ReportOptions, Scope};
+use aimsbot_workflows::records::Record;
+use aimsbot_workflows::records::incident::{IncidentStatus, ReportStage};
+use aimsbot_workflows::services::incidents::{
+    AssessmentInput, IncidentChanged, QuotedMessage, ReportInput, ReportOptions, Scope,
+};
 use serenity::all::Message;
 
 use super::{caller, reply, request_id};
@@ -16,6 +20,7 @@ use crate::discord::{AppCtx, BotError, Ctx, text};
 pub enum StatusChoice {
     Open,
     Triaged,
+    Reported,
     Contained,
     Closed,
 }
@@ -25,8 +30,33 @@ impl From<StatusChoice> for IncidentStatus {
         match choice {
             StatusChoice::Open => IncidentStatus::Open,
             StatusChoice::Triaged => IncidentStatus::Triaged,
+            StatusChoice::Reported => IncidentStatus::Reported,
             StatusChoice::Contained => IncidentStatus::Contained,
             StatusChoice::Closed => IncidentStatus::Closed,
+        }
+    }
+}
+
+/// A step of reporting a serious incident, as a command choice.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum StageChoice {
+    #[name = "provider informed (deployer, Art. 26(5))"]
+    ProviderInformed,
+    #[name = "provider cannot be reached (deployer, Art. 26(5))"]
+    ProviderUnreachable,
+    #[name = "initial report to the authority (Art. 73(5))"]
+    InitialReport,
+    #[name = "complete report to the authority (Art. 73(5))"]
+    CompleteReport,
+}
+
+impl From<StageChoice> for ReportStage {
+    fn from(choice: StageChoice) -> Self {
+        match choice {
+            StageChoice::ProviderInformed => ReportStage::ProviderInformed,
+            StageChoice::ProviderUnreachable => ReportStage::ProviderUnreachable,
+            StageChoice::InitialReport => ReportStage::InitialReport,
+            StageChoice::CompleteReport => ReportStage::CompleteReport,
         }
     }
 }
@@ -44,7 +74,7 @@ pub enum ScopeChoice {
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("report", "show", "list", "update"),
+    subcommands("report", "show", "list", "update", "assess", "reported"),
     subcommand_required
 )]
 pub async fn incident(_: Ctx<'_>) -> Result<(), BotError> {
@@ -217,6 +247,112 @@ async fn update(
     reply(
         ctx,
         text::incident_updated(reference, committed.record.record.status()),
+    )
+    .await
+}
+
+/// Confirm or revise whether an incident is serious under EU AI Act Art. 3(49) (compliance)
+///
+/// The reporter's answer is a first assessment; this one stands, with who and why in the
+/// ledger, and the reporting deadlines follow it from the stated awareness time.
+#[poise::command(slash_command, guild_only)]
+async fn assess(
+    ctx: Ctx<'_>,
+    #[description = "Its reference, e.g. INC-2026-0042"] reference: String,
+    #[description = "Art. 3(49) criteria, comma-separated, or not_serious"]
+    #[autocomplete = "complete_serious"]
+    #[max_length = 400]
+    serious: String,
+    #[description = "Why: kept in the ledger with your name"]
+    #[max_length = 4000]
+    reason: String,
+    #[description = "EU Member States affected, e.g. DE, FR, NL (3 or more: widespread)"]
+    #[max_length = 200]
+    member_states: Option<String>,
+    #[description = "When a causal link to the AI system was established or suspected"]
+    #[max_length = 100]
+    causal_link: Option<String>,
+) -> Result<(), BotError> {
+    let reference = super::reference(&reference, RecordKind::Incident)?;
+    ctx.defer_ephemeral().await?;
+    let input = AssessmentInput {
+        criteria: serious
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        member_states,
+        causal_link_at: causal_link,
+        reason,
+    };
+    let changed = ctx
+        .data()
+        .services
+        .incidents
+        .assess(&caller(ctx)?, &request_id(ctx), reference, input)
+        .await?;
+    reply_changed(ctx, reference, &changed).await
+}
+
+/// Record that the provider or an authority was told of a serious incident (compliance)
+///
+/// A report to the authority moves an open incident to "reported" and stops the clocks it
+/// meets; Art. 73(5) allows an incomplete initial report, then the complete one.
+#[poise::command(slash_command, guild_only)]
+async fn reported(
+    ctx: Ctx<'_>,
+    #[description = "Its reference, e.g. INC-2026-0042"] reference: String,
+    #[description = "What was done"] stage: StageChoice,
+    #[description = "When (default now), e.g. 2026-11-28 16:00 or 2 hours ago"]
+    #[max_length = 100]
+    when: Option<String>,
+    #[description = "The authority told (for a report), e.g. Bundesnetzagentur"]
+    #[max_length = 200]
+    authority: Option<String>,
+    #[description = "Its Member State(s), e.g. DE (for a report)"]
+    #[max_length = 200]
+    member_states: Option<String>,
+    #[description = "The report's reference (for a report)"]
+    #[max_length = 200]
+    report_reference: Option<String>,
+) -> Result<(), BotError> {
+    let reference = super::reference(&reference, RecordKind::Incident)?;
+    ctx.defer_ephemeral().await?;
+    let input = ReportInput {
+        stage: ReportStage::from(stage).as_str().to_owned(),
+        at: when,
+        authority,
+        member_states,
+        reference: report_reference,
+    };
+    let changed = ctx
+        .data()
+        .services
+        .incidents
+        .record_report(&caller(ctx)?, &request_id(ctx), reference, input)
+        .await?;
+    reply_changed(ctx, reference, &changed).await
+}
+
+async fn reply_changed(
+    ctx: Ctx<'_>,
+    reference: aimsbot_workflows::Reference,
+    changed: &IncidentChanged,
+) -> Result<(), BotError> {
+    let Record::Incident(incident) = &changed.committed.record.record else {
+        return Err(BotError::Service(
+            aimsbot_workflows::services::ServiceError::NotFound(reference),
+        ));
+    };
+    reply(
+        ctx,
+        render::fit(text::incident_changed(
+            reference,
+            incident,
+            changed.clocks.as_ref(),
+            changed.compliance,
+        )),
     )
     .await
 }

@@ -160,11 +160,7 @@ async fn reply(ctx: Ctx<'_>, content: String) -> Result<(), BotError> {
 
 /// Replies with a record in full and its timeline.
 async fn reply_with_timeline(ctx: Ctx<'_>, timeline: &Timeline) -> Result<(), BotError> {
-    reply(
-        ctx,
-        render::with_timeline(&timeline.record, &timeline.events),
-    )
-    .await
+    reply(ctx, render::with_timeline(timeline)).await
 }
 
 /// Shows the first prompt of a guided flow a command started.
