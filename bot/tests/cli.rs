@@ -1,5 +1,6 @@
 //! The `aimsbot` binary as a newcomer and an operator use it: run on a fresh machine, on
-//! PostgreSQL, check a broken config, migrate, verify a ledger, refuse a newer database.
+//! PostgreSQL, check a broken config, migrate, verify a ledger, refuse a newer database, list
+//! the controls the records evidence.
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
@@ -229,20 +230,20 @@ fn check_config_prints_the_effective_config_without_secrets() {
     assert!(stdout.contains("[redacted]"), "{stdout}");
 }
 
-#[test]
-fn verify_reports_the_head_and_names_a_tampered_event() {
+/// A SQLite database with one incident per account, reported by alice on 28 November 2026.
+fn database_with_incidents(accounts: &[&str]) -> (tokio::runtime::Runtime, TestDb) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let db: TestDb = rt.block_on(testing::sqlite());
     let store = db.store();
     rt.block_on(async {
-        for i in 0..3 {
+        for account in accounts {
             let alice = person(3000, "alice");
             store
                 .create(NewRecord {
                     guild: GuildId::new("2000").unwrap(),
                     actor: alice.clone(),
                     at: fixed_now(),
-                    record: incident(alice, &format!("event {i}"), fixed_now()),
+                    record: incident(alice, account, fixed_now()),
                     idempotency_key: None,
                     owed: Vec::new(),
                 })
@@ -250,6 +251,13 @@ fn verify_reports_the_head_and_names_a_tampered_event() {
                 .unwrap();
         }
     });
+    (rt, db)
+}
+
+#[test]
+fn verify_reports_the_head_and_names_a_tampered_event() {
+    let (rt, db) = database_with_incidents(&["event 0", "event 1", "event 2"]);
+    let store = db.store();
     let head = rt.block_on(store.ledger_head()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let verify = || {
@@ -300,6 +308,66 @@ fn run_refuses_a_database_migrated_by_a_newer_aimsbot() {
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("version 9999") && stderr.contains("newer aimsbot"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn controls_lists_what_the_records_evidence_and_what_has_none() {
+    let (_rt, db) = database_with_incidents(&["It refused everyone over 60"]);
+    let dir = tempfile::tempdir().unwrap();
+    let controls = |args: &[&str]| {
+        aimsbot(dir.path())
+            .arg("controls")
+            .args(args)
+            .env("AIMSBOT_DATABASE__URL", &db.url)
+            .output()
+            .unwrap()
+    };
+
+    let output = controls(&["--from", "2026-11-01", "--to", "2026-11-28"]);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    let (evidenced, none) = stdout.split_once("No evidence in this period:").unwrap();
+    let line = |text: &str, id: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(&format!("{id} ")))
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("no line for {id} in:\n{text}"))
+    };
+    // The incident of 28 November (the last day, included) evidences communication (7.4).
+    assert!(
+        line(evidenced, "A.8.4").contains(" 1  Communication of incidents"),
+        "{stdout}"
+    );
+    assert!(line(evidenced, "Art. 3(49)").contains(" 1  "), "{stdout}");
+    // Nothing evidences the AI policy, and the incident was never reported to an authority.
+    assert!(
+        line(none, "A.2.2").contains("(none of: AI policy reviews)"),
+        "{stdout}"
+    );
+    assert!(
+        line(none, "Art. 73").contains("with initial_report set)"),
+        "{stdout}"
+    );
+    assert!(
+        line(none, "4.3").contains("aimsbot collects no record for it"),
+        "{stdout}"
+    );
+
+    // Before the incident, nothing is evidenced.
+    let output = controls(&["--from", "2026-10-01", "--to", "2026-10-31"]);
+    let (stdout, _) = text(&output);
+    assert!(stdout.contains("evidence 0 of "), "{stdout}");
+
+    let output = controls(&["--from", "2026-12-01", "--to", "2026-11-01"]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("--to: the period ends"), "{stderr}");
+    let output = controls(&["--from", "last week"]);
+    let (_, stderr) = text(&output);
+    assert!(
+        stderr.contains("--from: `last week` is not a date"),
         "{stderr}"
     );
 }

@@ -17,6 +17,7 @@ pub mod actor;
 pub mod ai_act;
 pub mod canonical;
 pub mod choice;
+pub mod controls;
 pub mod flow;
 pub mod keyed;
 pub mod ledger;

@@ -53,6 +53,20 @@ impl StoreError {
     }
 }
 
+/// Records that evidence a control, to count: made in `[from, to)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceQuery {
+    /// One guild, or all.
+    pub guild: Option<GuildId>,
+    pub kind: RecordKind,
+    /// For reviews: only these review kinds (stored names); empty = any.
+    pub review_kinds: Vec<&'static str>,
+    /// Only records whose body has this field set (not null).
+    pub requires: Option<&'static str>,
+    pub from: Timestamp,
+    pub to: Timestamp,
+}
+
 /// A new record to create: storage allocates its reference inside the same transaction.
 #[derive(Debug, Clone)]
 pub struct NewRecord {
@@ -124,6 +138,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         reference: &Reference,
     ) -> Result<Option<StoredRecord>, StoreError>;
     async fn records(&self, query: &RecordQuery) -> Result<Vec<StoredRecord>, StoreError>;
+    /// How many records match `query`: made in its period, of its kind (and review kinds), with
+    /// its field set. Counts evidence for the control mapping.
+    async fn count_evidence(&self, query: &EvidenceQuery) -> Result<u64, StoreError>;
     /// Records of one kind in a guild whose title or reference matches `search` (an indexed
     /// lookup, never a scan), at most `limit`, by title.
     async fn records_named(

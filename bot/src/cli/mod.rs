@@ -11,10 +11,11 @@ use clap::{Parser, Subcommand};
 
 use aimsbot_config::{ConfigErrors, Settings};
 use aimsbot_storage::Database;
-use aimsbot_workflows::SystemClock;
 use aimsbot_workflows::outbox::{JobQuery, JobStatus};
 use aimsbot_workflows::services::Services;
+use aimsbot_workflows::services::controls::{ControlCoverage, Coverage};
 use aimsbot_workflows::verification::{VerifyError, verify_ledger};
+use aimsbot_workflows::{Clock, GuildId, SystemClock, Timestamp};
 
 use crate::app::{App, connect_options, offline_services, shutdown_signal};
 
@@ -62,6 +63,23 @@ enum Command {
     Outbox {
         #[command(subcommand)]
         command: Option<OutboxCommand>,
+    },
+    /// Which ISO/IEC 42001 clauses and Annex A controls and which EU AI Act articles the
+    /// records evidence: per control, how many records made in the period evidence it and
+    /// through which fields, then the controls with none. The mapping is compiled in and
+    /// checked against the research catalogue; pairings are judgement, not ISO text.
+    Controls {
+        /// First day of the period (YYYY-MM-DD, UTC) or an RFC 3339 instant. Default: a year
+        /// before --to.
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last day of the period, included (YYYY-MM-DD, UTC), or an RFC 3339 instant (not
+        /// included). Default: now.
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Only this Discord server's records (its id). Default: every server.
+        #[arg(long, value_name = "ID")]
+        guild: Option<String>,
     },
 }
 
@@ -126,6 +144,9 @@ pub fn main() -> ExitCode {
                 Some(OutboxCommand::Show { id }) => outbox_show(&settings, id).await,
                 Some(OutboxCommand::Retry { id }) => outbox_retry(&settings, id).await,
             },
+            Command::Controls { from, to, guild } => {
+                controls(&settings, from.as_deref(), to.as_deref(), guild.as_deref()).await
+            }
             Command::CheckConfig => unreachable!("handled before the runtime starts"),
         }
     })
@@ -370,4 +391,125 @@ pub async fn outbox_retry(settings: &Settings, id: i64) -> ExitCode {
         )),
         Err(e) => problem(e),
     }
+}
+
+/// A day (its start, or for the end of a period the start of the next day) or an instant.
+fn period_bound(option: &str, text: &str, end: bool) -> Result<Timestamp, String> {
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        let day = if end {
+            day.succ_opt().unwrap_or(day)
+        } else {
+            day
+        };
+        let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+        return Ok(Timestamp::from_datetime(midnight));
+    }
+    text.trim().parse().map_err(|_| {
+        format!(
+            "{option}: `{text}` is not a date; write it like 2026-12-31 or 2026-12-31T18:00:00Z"
+        )
+    })
+}
+
+/// `aimsbot controls [--from DATE] [--to DATE] [--guild ID]`.
+#[allow(clippy::print_stdout)]
+pub async fn controls(
+    settings: &Settings,
+    from: Option<&str>,
+    to: Option<&str>,
+    guild: Option<&str>,
+) -> ExitCode {
+    let to = match to.map(|t| period_bound("--to", t, true)).transpose() {
+        Ok(to) => to.unwrap_or_else(|| SystemClock.now()),
+        Err(e) => return problem(e),
+    };
+    let from = match from.map(|f| period_bound("--from", f, false)).transpose() {
+        Ok(from) => from.unwrap_or_else(|| to.plus(chrono::Duration::days(-365))),
+        Err(e) => return problem(e),
+    };
+    let guild = match guild.map(|g| GuildId::new(g.trim())).transpose() {
+        Ok(guild) => guild,
+        Err(e) => return problem(format!("--guild: {}", e.message)),
+    };
+    let (database, services) = match services_for(settings).await {
+        Ok(opened) => opened,
+        Err(code) => return code,
+    };
+    let coverage = services.controls.coverage(guild, from, to).await;
+    database.close().await;
+    let coverage = match coverage {
+        Ok(coverage) => coverage,
+        Err(aimsbot_workflows::services::ServiceError::Invalid(e)) => {
+            return problem(format!("--{}: {}", e.field, e.message));
+        }
+        Err(e) => return problem(e),
+    };
+    print!("{}", render_coverage(&coverage));
+    ExitCode::SUCCESS
+}
+
+/// The coverage as the terminal shows it.
+fn render_coverage(coverage: &Coverage) -> String {
+    let evidenced = coverage.controls.iter().filter(|c| c.records() > 0).count();
+    let mut out = format!(
+        "Records made from {} up to {} ({}) evidence {evidenced} of {} controls.\n",
+        coverage.from,
+        coverage.to,
+        coverage
+            .guild
+            .as_ref()
+            .map_or_else(|| "every server".to_owned(), |g| format!("server {g}")),
+        coverage.controls.len()
+    );
+    let mut source = None;
+    for row in coverage.controls.iter().filter(|c| c.records() > 0) {
+        if source != Some(row.control.source) {
+            source = Some(row.control.source);
+            out.push_str(&format!("\n{}\n", row.control.source.label()));
+        }
+        out.push_str(&format!(
+            "  {:<11} {:>6}  {}\n              by {}\n",
+            row.control.id,
+            row.records(),
+            row.control.title,
+            evidenced_by(row, true)
+        ));
+    }
+    out.push_str("\nNo evidence in this period:\n");
+    for row in coverage.controls.iter().filter(|c| c.records() == 0) {
+        let why = if row.collected() {
+            format!("none of: {}", evidenced_by(row, false))
+        } else {
+            "aimsbot collects no record for it".to_owned()
+        };
+        out.push_str(&format!(
+            "  {:<11} {}  ({why})\n",
+            row.control.id, row.control.title
+        ));
+    }
+    out
+}
+
+/// "Incident reports [initial_report] with initial_report set: 2; Human overrides: 1".
+fn evidenced_by(row: &ControlCoverage, counts: bool) -> String {
+    row.evidence
+        .iter()
+        .map(|(link, count)| {
+            let fields = if link.fields.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", link.fields.join(", "))
+            };
+            let condition = link
+                .requires
+                .map_or_else(String::new, |f| format!(" with {f} set"));
+            let count = if counts {
+                format!(": {count}")
+            } else {
+                String::new()
+            };
+            format!("{}{fields}{condition}{count}", link.evidence.label())
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -3,7 +3,7 @@
 
 use aimsbot_workflows::ledger::StoredEvent;
 use aimsbot_workflows::ports::{
-    Committed, NameSearch, NewRecord, RecordChange, RecordQuery, Store, StoreError,
+    Committed, EvidenceQuery, NameSearch, NewRecord, RecordChange, RecordQuery, Store, StoreError,
 };
 use aimsbot_workflows::{ChainHead, GuildId, LedgerEvent, RecordKind, Reference, StoredRecord};
 use async_trait::async_trait;
@@ -28,6 +28,16 @@ WHERE guild_id = $1 AND kind = $2
   AND ($4 IS NULL OR (person_platform = $4 AND person_id = $5))
 ORDER BY created_at DESC, reference DESC
 LIMIT $6";
+
+/// How many records of a kind (`$1`) were made in `[$2, $3)`, in a guild (`$4`) or all, of the
+/// review kinds in the JSON array `$5` (empty: any), with the body field `$6` set (or any).
+const COUNT_EVIDENCE: &str = "
+SELECT COUNT(*)
+FROM records
+WHERE kind = $1 AND created_at >= $2 AND created_at < $3
+  AND ($4 IS NULL OR guild_id = $4)
+  AND ($5 = '[]' OR json_extract(body, '$.kind') IN (SELECT value FROM json_each($5)))
+  AND ($6 IS NULL OR json_extract(body, '$.' || $6) IS NOT NULL)";
 
 /// Any other combination of filters (rare: an operator's or a cross-guild lookup).
 const RECORDS: &str = "
@@ -172,6 +182,20 @@ impl Store for SqliteStore {
             .await
             .map_err(StoreError::backend)?;
         into_stored(rows)
+    }
+
+    async fn count_evidence(&self, query: &EvidenceQuery) -> Result<u64, StoreError> {
+        let count: i64 = sqlx::query_scalar(COUNT_EVIDENCE)
+            .bind(query.kind.as_str())
+            .bind(query.from.to_canonical())
+            .bind(query.to.to_canonical())
+            .bind(query.guild.as_ref().map(GuildId::as_str))
+            .bind(serde_json::json!(query.review_kinds).to_string())
+            .bind(query.requires)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(StoreError::backend)?;
+        Ok(u64::try_from(count).unwrap_or_default())
     }
 
     async fn records_named(

@@ -3,12 +3,14 @@
 
 use aimsbot_storage::testing::IndexedLookup;
 use aimsbot_workflows::ai_act::MemberState;
-use aimsbot_workflows::ports::{NameSearch, NewRecord, RecordChange, RecordQuery, StoreError};
+use aimsbot_workflows::ports::{
+    EvidenceQuery, NameSearch, NewRecord, RecordChange, RecordQuery, StoreError,
+};
 use aimsbot_workflows::records::incident::IncidentStatus;
 use aimsbot_workflows::records::{Change, FieldChanges, Incident, Record};
 use aimsbot_workflows::testing::{ai_system, fixed_now, incident, person};
 use aimsbot_workflows::text::Narrative;
-use aimsbot_workflows::{EventKind, GuildId, RecordKind};
+use aimsbot_workflows::{EventKind, GuildId, RecordKind, Timestamp};
 use serde_json::json;
 
 use crate::support::{TestDb, anonymous_concern};
@@ -614,7 +616,84 @@ async fn name_and_handle_lookups_use_an_index(db: TestDb) {
     }
 }
 
+/// Evidence is counted by kind, period, guild, review kind and a field that must be set.
+async fn evidence_is_counted_by_period_guild_and_field(db: TestDb) {
+    let store = db.store();
+    let reference = store
+        .create(new_incident("2000", "counted"))
+        .await
+        .unwrap()
+        .record
+        .reference;
+    store
+        .create(new_incident("2001", "elsewhere"))
+        .await
+        .unwrap();
+    let day = chrono::Duration::days(1);
+    let query =
+        |guild: Option<&str>, requires: Option<&'static str>, from: Timestamp| EvidenceQuery {
+            guild: guild.map(|g| GuildId::new(g).unwrap()),
+            kind: RecordKind::Incident,
+            review_kinds: Vec::new(),
+            requires,
+            from,
+            to: from.plus(day),
+        };
+    let count = |q: EvidenceQuery| {
+        let store = store.clone();
+        async move { store.count_evidence(&q).await.unwrap() }
+    };
+    let made = fixed_now().plus(chrono::Duration::hours(-1));
+    assert_eq!(count(query(None, None, made)).await, 2, "every guild");
+    assert_eq!(count(query(Some("2000"), None, made)).await, 1);
+    assert_eq!(
+        count(query(Some("2000"), None, made.plus(day))).await,
+        0,
+        "made before the period"
+    );
+    assert_eq!(
+        count(query(Some("2000"), Some("initial_report"), made)).await,
+        0,
+        "not reported yet"
+    );
+    assert_eq!(
+        count(query(Some("2000"), Some("assessment"), made)).await,
+        1
+    );
+    let reviews = EvidenceQuery {
+        kind: RecordKind::Review,
+        review_kinds: vec!["management_review"],
+        ..query(None, None, made)
+    };
+    assert_eq!(count(reviews).await, 0);
+
+    store
+        .change(RecordChange {
+            guild: guild("2000"),
+            reference,
+            actor: person(4000, "carol"),
+            at: fixed_now(),
+            change: Change::Status {
+                changes: FieldChanges::new().set(
+                    "initial_report",
+                    json!({"at": fixed_now(), "authority": "BNetzA", "member_states": ["DE"], "reference": "R-1"}),
+                ),
+                note: None,
+            },
+            idempotency_key: None,
+            owed: Vec::new(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        count(query(Some("2000"), Some("initial_report"), made)).await,
+        1,
+        "reported"
+    );
+}
+
 crate::on_both_backends!(
+    evidence_is_counted_by_period_guild_and_field,
     records_are_found_by_title_or_reference_ignoring_case,
     a_concern_is_found_by_its_follow_up_handle,
     name_and_handle_lookups_use_an_index,

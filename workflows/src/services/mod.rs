@@ -8,10 +8,12 @@
 //! - [`incidents`], [`overrides`], [`attestations`], [`concerns`], [`ai_systems`]: the record
 //!   kinds people work with.
 //! - [`delivery`]: the outbox's jobs, claimed, retried and listed.
+//! - [`controls`]: which ISO/IEC 42001 and AI Act controls the records evidence in a period.
 
 pub mod ai_systems;
 pub mod attestations;
 pub mod concerns;
+pub mod controls;
 pub mod delivery;
 pub mod incidents;
 pub mod overrides;
@@ -69,6 +71,7 @@ pub struct Services {
     pub concerns: concerns::Concerns,
     pub ai_systems: ai_systems::AiSystems,
     pub delivery: delivery::Delivery,
+    pub controls: controls::Controls,
     deps: Arc<Deps>,
 }
 
@@ -83,6 +86,7 @@ impl Services {
             concerns: concerns::Concerns::new(deps.clone()),
             ai_systems: ai_systems::AiSystems::new(deps.clone()),
             delivery: delivery::Delivery::new(deps.clone()),
+            controls: controls::Controls::new(deps.clone()),
             deps,
         }
     }
