@@ -13,11 +13,12 @@ use aimsbot_tests::harness::{
     COMPLIANCE_CHANNEL, COMPLIANCE_ROLE, Harness, OWNER_ROLE, callback, component_ids,
     modal_submit_from_message,
 };
-use aimsbot_workflows::ports::NewRecord;
-use aimsbot_workflows::records::Record;
+use aimsbot_workflows::ports::{NewRecord, RecordChange};
 use aimsbot_workflows::records::attestation::{Attestation, AttestationStatus, Statement};
 use aimsbot_workflows::records::concern::handle_sha256;
+use aimsbot_workflows::records::human_override::TrainingCheck;
 use aimsbot_workflows::records::incident::AiSystemRef;
+use aimsbot_workflows::records::{AttestationAnswer, Change, Record};
 use aimsbot_workflows::text::{Label, Narrative};
 use aimsbot_workflows::{Actor, Clock, EventKind, Platform, RecordKind, Reference, SystemClock};
 use common::{
@@ -50,6 +51,20 @@ async fn an_override_is_logged_with_its_incident_confidence_and_authority(h: Har
         "{unknown:#}"
     );
 
+    // Bob attested his oversight training: the override cites it.
+    let training = attestation_for(&h, &bob, "I completed the credit oversight training").await;
+    h.store()
+        .change(RecordChange {
+            guild: guild(),
+            reference: training,
+            actor: Actor::discord(bob.user_id, bob.username.clone()),
+            at: SystemClock.now(),
+            change: Change::attestation_answered(AttestationAnswer::Attested, SystemClock.now()),
+            idempotency_key: None,
+            owed: Vec::new(),
+        })
+        .await
+        .unwrap();
     let modal = h
         .interact(subcommand(
             &bob,
@@ -59,7 +74,8 @@ async fn an_override_is_logged_with_its_incident_confidence_and_authority(h: Har
                 opt::string("system", "Loan scorer"),
                 opt::string("incident", &incident.to_string()),
                 opt::number("confidence", 0.87),
-                opt::string("authority", "Credit officer, four-eyes rule"),
+                opt::string("authority", "assigned"),
+                opt::string("mandate", "Credit officer, four-eyes rule"),
             ]),
         ))
         .await;
@@ -93,10 +109,35 @@ async fn an_override_is_logged_with_its_incident_confidence_and_authority(h: Har
     for (key, values) in [
         ("action", &["override"][..]),
         ("reason_category", &["missing_context"]),
+        ("output_took_effect", &["yes"]),
         ("affected_person_informed", &["yes"]),
     ] {
         prompt = pick(&h, &bob, &prompt, key, values).await;
     }
+    // The authority was answered by the option; the time, version, log and how the person
+    // was told come on one more form.
+    let keys: Vec<String> = modal_inputs(&prompt).into_iter().map(|(k, _)| k).collect();
+    assert_eq!(
+        keys,
+        [
+            "intervened_at",
+            "system_version",
+            "log_reference",
+            "affected_person_told"
+        ]
+    );
+    let prompt = h
+        .interact(modal_submit_from_message(
+            &bob,
+            &modal_id(&prompt),
+            &[
+                ("intervened_at", "2 hours ago"),
+                ("system_version", "scorer 4.2.1"),
+                ("log_reference", "trace 7f3a9c"),
+                ("affected_person_told", "By phone, then by letter"),
+            ],
+        ))
+        .await;
     let done = click(&h, &bob, &prompt, ":confirm").await;
     let text = shown(&done);
     assert!(text.contains("Recorded as OVR-"), "{text}");
@@ -132,6 +173,30 @@ async fn an_override_is_logged_with_its_incident_confidence_and_authority(h: Har
     assert_eq!(logged.action.as_str(), "override");
     assert_eq!(logged.reason_category.as_str(), "missing_context");
     assert_eq!(logged.affected_person_informed.as_str(), "yes");
+    assert_eq!(
+        logged.affected_person_told.as_ref().map(|t| t.as_str()),
+        Some("By phone, then by letter")
+    );
+    assert_eq!(logged.authority.map(|a| a.as_str()), Some("assigned"));
+    assert_eq!(logged.output_took_effect.map(|o| o.as_str()), Some("yes"));
+    assert_eq!(
+        logged.log_reference.as_ref().map(Label::as_str),
+        Some("trace 7f3a9c")
+    );
+    let intervened = logged.intervened_at.unwrap();
+    assert!(
+        logged.decided_at.as_datetime() - intervened.as_datetime()
+            >= chrono::Duration::minutes(119),
+        "the intervention two hours before it was logged"
+    );
+    assert_eq!(
+        logged.overseer_training,
+        Some(TrainingCheck::Current {
+            attestation: training,
+            expires_at: None
+        }),
+        "bob's attested training, cited"
+    );
     assert_eq!(logged.source.as_str(), "chat");
     assert_eq!(logged.overseer.platform_user_id, bob.user_id.to_string());
     let events = events(&h, &reference).await;

@@ -447,10 +447,37 @@ pub fn record_details(stored: &StoredRecord, clocks: Option<&Clocks>) -> String 
                 format!("{}: {}", r.reason_category.label(), r.reason),
             ));
             lines.push(field("Overseer", r.overseer.display_name.clone()));
+            if let Some(authority) = r.authority {
+                lines.push(field("Authority", authority.label().to_owned()));
+            }
+            if let Some(mandate) = &r.overseer_authority {
+                lines.push(field("Mandate", mandate.to_string()));
+            }
+            if let Some(training) = &r.overseer_training {
+                lines.push(field("Overseer's training", text::training(training)));
+            }
+            if let Some(at) = r.intervened_at {
+                lines.push(field("Intervened", at.to_string()));
+            }
+            lines.push(field("Logged", r.decided_at.to_string()));
+            if let Some(effect) = r.output_took_effect {
+                lines.push(field("Output had taken effect", effect.label().to_owned()));
+            }
+            for (label, value) in [
+                ("System version", &r.system_version),
+                ("Log reference", &r.log_reference),
+            ] {
+                if let Some(value) = value {
+                    lines.push(field(label, value.to_string()));
+                }
+            }
             lines.push(field(
                 "Affected person informed",
                 r.affected_person_informed.label().to_owned(),
             ));
+            if let Some(told) = &r.affected_person_told {
+                lines.push(field("When and how", told.to_string()));
+            }
             if let Some(incident) = r.linked_incident {
                 lines.push(field("Linked incident", incident.to_string()));
             }

@@ -6,6 +6,7 @@ use aimsbot_workflows::ai_act::{Clocks, Deadline, Immediately, MemberState, Reci
 use aimsbot_workflows::flow::{Closed, Problem};
 use aimsbot_workflows::records::Record;
 use aimsbot_workflows::records::attestation::AttestationStatus;
+use aimsbot_workflows::records::human_override::TrainingCheck;
 use aimsbot_workflows::records::incident::{AuthorityReport, Incident, SeriousAssessment};
 use aimsbot_workflows::services::ServiceError;
 use aimsbot_workflows::services::attestations::{Answered, Requested};
@@ -448,6 +449,25 @@ fn deadline_line(incident: &Incident, deadline: &Deadline) -> String {
         "⏰ **{}**: {} — {when}.{state}",
         deadline.article, deadline.summary
     )
+}
+
+/// Whether an overseer's training was current, from their attestations.
+pub fn training(check: &TrainingCheck) -> String {
+    match check {
+        TrainingCheck::Current {
+            attestation,
+            expires_at: Some(at),
+        } => format!("current ({attestation}, valid until {at})"),
+        TrainingCheck::Current {
+            attestation,
+            expires_at: None,
+        } => format!("current ({attestation})"),
+        TrainingCheck::Expired {
+            attestation,
+            expired_at,
+        } => format!("expired ({attestation}, on {expired_at})"),
+        TrainingCheck::NoneAttested => "no attestation on record".to_owned(),
+    }
 }
 
 /// Who was told, for an incident's details.

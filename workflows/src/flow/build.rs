@@ -152,8 +152,8 @@ pub(super) fn complete(
                 reason: a.narrative(keys::REASON)?,
                 overseer: actor,
                 overseer_authority: a
-                    .context(context::AUTHORITY)
-                    .map(|t| Label::for_field(context::AUTHORITY, t))
+                    .context(context::MANDATE)
+                    .map(|t| Label::for_field(context::MANDATE, t))
                     .transpose()?,
                 affected_person_informed: a.parsed(keys::AFFECTED_PERSON_INFORMED)?,
                 linked_incident: a
@@ -162,6 +162,14 @@ pub(super) fn complete(
                     .transpose()?,
                 source: OverrideSource::Chat,
                 decided_at: ctx.now,
+                intervened_at: Some(a.parsed(keys::INTERVENED_AT)?),
+                authority: Some(a.parsed(keys::OVERSEER_AUTHORITY)?),
+                output_took_effect: Some(a.parsed(keys::OUTPUT_TOOK_EFFECT)?),
+                system_version: a.optional_label(keys::SYSTEM_VERSION)?,
+                log_reference: a.optional_label(keys::LOG_REFERENCE)?,
+                affected_person_told: a.optional_narrative(keys::AFFECTED_PERSON_TOLD)?,
+                // Set from the overseer's attestations when the record is stored.
+                overseer_training: None,
             };
             record.validate(ctx.now)?;
             Completion::Create(Record::HumanOverride(record))

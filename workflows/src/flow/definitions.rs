@@ -5,7 +5,9 @@ use super::keys::{self, values};
 use super::model::{Condition, Flow, FlowKind, InputKind, Required, Step};
 use crate::ai_act::{OrganisationRole, SeriousCriterion};
 use crate::records::ai_system::{AutonomyLevel, LifecycleStage, RiskClass};
-use crate::records::human_override::{AffectedPersonInformed, OverrideAction, OverrideReason};
+use crate::records::human_override::{
+    AffectedPersonInformed, OutputTookEffect, OverrideAction, OverrideReason, OverseerAuthority,
+};
 use crate::records::incident::{HarmCategory, IncidentKind, Severity};
 use crate::text::{Label, Narrative, Title};
 
@@ -204,10 +206,54 @@ const OVERRIDE_STEPS: &[Step] = &[
         OverrideReason::OPTIONS,
     ),
     choice(
+        keys::OUTPUT_TOOK_EFFECT,
+        "Had the AI output already taken effect?",
+        OutputTookEffect::OPTIONS,
+    ),
+    choice(
+        keys::OVERSEER_AUTHORITY,
+        "Your authority to intervene",
+        OverseerAuthority::OPTIONS,
+    ),
+    choice(
         keys::AFFECTED_PERSON_INFORMED,
         "Was the affected person told?",
         AffectedPersonInformed::OPTIONS,
     ),
+    // When, in which version, and where the system's own logs show it (Art. 12, 26(6)).
+    Step {
+        key: keys::INTERVENED_AT,
+        label: "When did you intervene?",
+        placeholder: "2026-11-28 14:30 ({zone}), now, or 1 hour ago",
+        kind: InputKind::DateTime,
+        required: Required::Yes,
+        when: Condition::Always,
+    },
+    text(
+        keys::SYSTEM_VERSION,
+        "AI system version (optional)",
+        "e.g. scorer 4.2.1",
+        Label::MAX_CHARS,
+        Required::No,
+    ),
+    text(
+        keys::LOG_REFERENCE,
+        "Log reference (optional)",
+        "Where the system's logs show it, e.g. trace 7f3a9c",
+        Label::MAX_CHARS,
+        Required::No,
+    ),
+    Step {
+        key: keys::AFFECTED_PERSON_TOLD,
+        label: "When and how was the person told?",
+        placeholder: "e.g. 2026-11-28 by phone, then a letter",
+        kind: InputKind::Text {
+            max: Narrative::MAX_CHARS,
+            multiline: true,
+        },
+        required: Required::Yes,
+        when: Condition::Includes(keys::AFFECTED_PERSON_INFORMED, values::INFORMED),
+    },
 ];
 
 const ATTESTATION_STEPS: &[Step] = &[

@@ -29,6 +29,12 @@ pub const REASON: &str = "reason";
 pub const OVERRIDE_ACTION: &str = "action";
 pub const REASON_CATEGORY: &str = "reason_category";
 pub const AFFECTED_PERSON_INFORMED: &str = "affected_person_informed";
+pub const OUTPUT_TOOK_EFFECT: &str = "output_took_effect";
+pub const OVERSEER_AUTHORITY: &str = "authority";
+pub const INTERVENED_AT: &str = "intervened_at";
+pub const SYSTEM_VERSION: &str = "system_version";
+pub const LOG_REFERENCE: &str = "log_reference";
+pub const AFFECTED_PERSON_TOLD: &str = "affected_person_told";
 
 // Attestation answer.
 pub const ANSWER: &str = "answer";
@@ -65,6 +71,8 @@ pub mod values {
     /// Whether a concern is raised with a name.
     pub const NAMED: &str = "named";
     pub const ANONYMOUS: &str = "anonymous";
+    /// The affected person was told.
+    pub const INFORMED: &str = "yes";
     /// "No personal or sensitive data", offered first among data categories.
     pub const NO_DATA: &str = "none";
     /// The risk classes for which EU AI Act Art. 14 requires human oversight.
@@ -79,8 +87,8 @@ pub mod context {
     pub const LINKED_INCIDENT: &str = "linked_incident";
     /// The AI's confidence in an overridden output, 0 to 1.
     pub const CONFIDENCE: &str = "confidence";
-    /// The overseer's authority to intervene.
-    pub const AUTHORITY: &str = "authority";
+    /// The overseer's mandate, in their words (a role, a delegation).
+    pub const MANDATE: &str = "mandate";
     /// The attestation being answered (`ATT-…`).
     pub const ATTESTATION: &str = "attestation";
     /// The follow-up handle an anonymous reporter is given when the concern is confirmed.

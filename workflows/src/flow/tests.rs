@@ -7,6 +7,7 @@ use super::keys::{context, values::ANONYMOUS};
 use super::*;
 use crate::ai_act::{DATES_OF_APPLICATION, HighRiskKind, MemberState, RiskScope};
 use crate::records::Record;
+use crate::records::human_override::{OutputTookEffect, OverseerAuthority};
 use crate::records::incident::IncidentStatus;
 use crate::testing::person;
 use crate::{Actor, GuildId, Platform, RecordKind, Timestamp};
@@ -506,15 +507,52 @@ fn an_override_takes_its_context_and_a_declined_attestation_needs_a_reason() {
     for (key, value) in [
         ("action", "override"),
         ("reason_category", "missing_context"),
-        ("affected_person_informed", "yes"),
+        ("output_took_effect", "no"),
+        ("authority", "assigned"),
     ] {
         advance(&mut s, pick(key, &[value]), &ctx);
     }
+    // Told the affected person: when and how is asked, with the time of the intervention.
+    let Outcome::Next(prompt) = advance(&mut s, pick("affected_person_informed", &["yes"]), &ctx)
+    else {
+        panic!()
+    };
+    assert_eq!(
+        form_keys(&prompt),
+        [
+            "intervened_at",
+            "system_version",
+            "log_reference",
+            "affected_person_told"
+        ]
+    );
+    advance(
+        &mut s,
+        answers(&[
+            ("intervened_at", "2026-11-28 08:00"),
+            ("system_version", "4.2.1"),
+            ("log_reference", ""),
+            ("affected_person_told", "By phone the same day"),
+        ]),
+        &ctx,
+    );
     let Outcome::Done(Completion::Create(Record::HumanOverride(record))) =
         advance(&mut s, Input::Confirm, &ctx)
     else {
         panic!()
     };
+    assert_eq!(
+        record.intervened_at.map(|t| t.to_canonical()).as_deref(),
+        Some("2026-11-28T07:00:00.000000Z"),
+        "the time of the intervention, not of logging"
+    );
+    assert_eq!(record.authority, Some(OverseerAuthority::Assigned));
+    assert_eq!(record.output_took_effect, Some(OutputTookEffect::No));
+    assert_eq!(
+        record.system_version.as_ref().map(|v| v.as_str()),
+        Some("4.2.1")
+    );
+    assert_eq!(record.log_reference, None);
     assert_eq!(
         record.linked_incident.map(|r| r.to_string()).as_deref(),
         Some("INC-2026-0003")

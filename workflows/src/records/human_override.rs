@@ -1,5 +1,7 @@
-//! A human oversight action on an AI output (EU AI Act Art. 14(4); ISO/IEC 42001 A.9.2,
-//! A.6.2.6, A.6.2.8): what the AI said, what the person did instead, and why.
+//! A human oversight action on an AI output (EU AI Act Art. 14(4), 26(2); ISO/IEC 42001 A.9.2,
+//! A.6.2.6, A.6.2.8): what the AI said, what the person did instead and why, when they
+//! intervened and with what authority, whether their training was current, and where the
+//! system's own logs show it (Art. 12, 26(6)).
 
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +42,43 @@ choice_enum!(
         NotApplicable => ("not_applicable", "Not applicable"),
     }
 );
+
+choice_enum!(
+    /// The overseer's authority to intervene (Art. 26(2): oversight is assigned to people
+    /// with the necessary competence, training and authority).
+    OverseerAuthority, field = "authority" {
+        Assigned => ("assigned", "Assigned to oversee this system"),
+        Delegated => ("delegated", "Standing in for the assigned overseer"),
+        NotAssigned => ("not_assigned", "Not formally assigned"),
+    }
+);
+
+choice_enum!(
+    /// Whether the AI output had already taken effect when the person intervened.
+    OutputTookEffect, field = "output_took_effect" {
+        Yes => ("yes", "Yes: it had already taken effect"),
+        No => ("no", "No: stopped before it took effect"),
+        Unknown => ("unknown", "Not known"),
+    }
+);
+
+/// Whether the overseer's training was current when they intervened, from their attestations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum TrainingCheck {
+    /// An attested, unexpired attestation.
+    Current {
+        attestation: Reference,
+        expires_at: Option<Timestamp>,
+    },
+    /// The latest attestation has expired.
+    Expired {
+        attestation: Reference,
+        expired_at: Timestamp,
+    },
+    /// The overseer has attested nothing.
+    NoneAttested,
+}
 
 choice_enum!(
     /// How the record arrived.
@@ -104,7 +143,27 @@ pub struct HumanOverride {
     pub affected_person_informed: AffectedPersonInformed,
     pub linked_incident: Option<Reference>,
     pub source: OverrideSource,
+    /// When it was logged (the server's clock).
     pub decided_at: Timestamp,
+    /// When the person intervened, as they state it.
+    #[serde(default)]
+    pub intervened_at: Option<Timestamp>,
+    #[serde(default)]
+    pub authority: Option<OverseerAuthority>,
+    #[serde(default)]
+    pub output_took_effect: Option<OutputTookEffect>,
+    /// The AI system's version at the time.
+    #[serde(default)]
+    pub system_version: Option<Label>,
+    /// Where the system's own logs show the case (Art. 12, 26(6)).
+    #[serde(default)]
+    pub log_reference: Option<Label>,
+    /// When and how the affected person was told.
+    #[serde(default)]
+    pub affected_person_told: Option<Narrative>,
+    /// Set at recording from the overseer's attestations.
+    #[serde(default)]
+    pub overseer_training: Option<TrainingCheck>,
 }
 
 impl HumanOverride {
@@ -113,6 +172,24 @@ impl HumanOverride {
             return Err(ValidationError::new(
                 "decided_at",
                 format!("{} is in the future (now is {now})", self.decided_at),
+            ));
+        }
+        if let Some(at) = self.intervened_at.filter(|at| *at > self.decided_at) {
+            return Err(ValidationError::new(
+                "intervened_at",
+                format!(
+                    "{at} is after the override was logged ({})",
+                    self.decided_at
+                ),
+            ));
+        }
+        if self.affected_person_informed == AffectedPersonInformed::Yes
+            && self.affected_person_told.is_none()
+            && self.intervened_at.is_some()
+        {
+            return Err(ValidationError::new(
+                "affected_person_told",
+                "say when and how the affected person was told",
             ));
         }
         if let Some(incident) = &self.linked_incident

@@ -30,6 +30,8 @@ use crate::outbox::RetryPolicy;
 use crate::ports::{
     Directory, DirectoryError, Outbox, OutboxWaker, SessionStore, Store, StoreError,
 };
+use crate::records::attestation::AttestationStatus;
+use crate::records::human_override::TrainingCheck;
 use crate::records::incident::AiSystemRef;
 use crate::tenancy::{Tenant, Tenants};
 use crate::{Actor, Clock, GuildId, Record, Reference, StoredRecord, ValidationError};
@@ -201,6 +203,48 @@ impl Deps {
             events,
             clocks,
         })
+    }
+
+    /// Whether `person`'s training is current at `now`, from their attestations in the guild:
+    /// the latest attested one that has not expired, else the latest expired one.
+    pub(crate) async fn training_check(
+        &self,
+        guild: &GuildId,
+        person: &Actor,
+        now: crate::Timestamp,
+    ) -> Result<TrainingCheck, ServiceError> {
+        let attestations = self
+            .store
+            .records(&crate::ports::RecordQuery {
+                guild: Some(guild.clone()),
+                kind: Some(crate::RecordKind::Attestation),
+                status: Some(AttestationStatus::Attested.as_str()),
+                person: Some(person.clone()),
+                limit: 100,
+            })
+            .await?;
+        let mut expired = None;
+        // Newest first: the first current one is the one to cite.
+        for stored in attestations {
+            let Record::Attestation(attestation) = &stored.record else {
+                continue;
+            };
+            match attestation.expires_at {
+                Some(at) if at <= now => {
+                    expired.get_or_insert(TrainingCheck::Expired {
+                        attestation: stored.reference,
+                        expired_at: at,
+                    });
+                }
+                expires_at => {
+                    return Ok(TrainingCheck::Current {
+                        attestation: stored.reference,
+                        expires_at,
+                    });
+                }
+            }
+        }
+        Ok(expired.unwrap_or(TrainingCheck::NoneAttested))
     }
 
     /// An incident's reporting clocks, derived now from its current facts and its AI system's

@@ -19,8 +19,10 @@ pub struct OverrideOptions {
     pub incident: Option<Reference>,
     /// The AI's confidence in its output, 0 to 1.
     pub confidence: Option<f64>,
-    /// The overseer's authority to intervene.
+    /// The overseer's authority to intervene (a choice of the flow, answered upfront).
     pub authority: Option<String>,
+    /// The overseer's mandate, in their words.
+    pub mandate: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -70,7 +72,12 @@ impl Overrides {
                 .push((context::CONFIDENCE, confidence.to_string()));
         }
         if let Some(authority) = options.authority.filter(|a| !a.trim().is_empty()) {
-            start.context.push((context::AUTHORITY, authority));
+            start
+                .answers
+                .push((keys::OVERSEER_AUTHORITY.to_owned(), vec![authority]));
+        }
+        if let Some(mandate) = options.mandate.filter(|m| !m.trim().is_empty()) {
+            start.context.push((context::MANDATE, mandate));
         }
         super::prompts::Prompts::new(self.deps.clone())
             .start(caller, start)

@@ -335,7 +335,11 @@ impl Prompts {
         let deps = &self.deps;
         let now = deps.clock.now();
         match completion {
-            Completion::Create(record) => {
+            Completion::Create(mut record) => {
+                if let Record::HumanOverride(logged) = &mut record {
+                    logged.overseer_training =
+                        Some(deps.training_check(&session.guild, actor, now).await?);
+                }
                 let anonymous = is_anonymous(&session);
                 let compliance = self.compliance_notice(&session.guild, &record)?;
                 let handle = anonymous

@@ -1,6 +1,7 @@
 //! `/override log`: a human oversight action on an AI output (EU AI Act Art. 14(4)).
 
 use aimsbot_workflows::RecordKind;
+use aimsbot_workflows::flow::{FlowKind, keys};
 use aimsbot_workflows::services::overrides::OverrideOptions;
 
 use super::{caller, request_id};
@@ -18,6 +19,13 @@ pub async fn r#override(_: Ctx<'_>) -> Result<(), BotError> {
     Ok(())
 }
 
+async fn complete_authority(
+    _: Ctx<'_>,
+    partial: &str,
+) -> serenity::all::CreateAutocompleteResponse {
+    super::complete_choice(FlowKind::HumanOverride, keys::OVERSEER_AUTHORITY, partial)
+}
+
 /// Log that you disregarded, overrode, reversed, modified, halted or escalated an AI output
 #[poise::command(slash_command, guild_only)]
 async fn log(
@@ -33,9 +41,12 @@ async fn log(
     #[min = 0.0]
     #[max = 1.0]
     confidence: Option<f64>,
-    #[description = "Your authority to intervene, e.g. credit officer, four-eyes rule"]
-    #[max_length = 200]
+    #[description = "Your authority to intervene: assigned, delegated or not assigned"]
+    #[autocomplete = "complete_authority"]
     authority: Option<String>,
+    #[description = "Your mandate, e.g. credit officer, four-eyes rule"]
+    #[max_length = 200]
+    mandate: Option<String>,
 ) -> Result<(), BotError> {
     let options = OverrideOptions {
         system,
@@ -44,6 +55,7 @@ async fn log(
             .transpose()?,
         confidence,
         authority,
+        mandate,
     };
     let view = ctx
         .data()
