@@ -203,6 +203,38 @@ async fn an_override_is_logged_with_its_incident_confidence_and_authority(h: Har
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].kind, EventKind::Created);
     assert_eq!(events[0].actor.platform_user_id, bob.user_id.to_string());
+
+    // Bob let 99 other outputs stand today: one override in a hundred reviewed.
+    let tallied = h
+        .interact(subcommand(
+            &bob,
+            "override",
+            "accepted",
+            json!([
+                opt::string("system", "Loan scorer"),
+                opt::integer("count", 99),
+            ]),
+        ))
+        .await;
+    assert!(
+        shown(&tallied)
+            .contains("99 outputs of Loan scorer (not in the inventory) reviewed and accepted"),
+        "{tallied:#}"
+    );
+    let rate = h
+        .interact(subcommand(
+            &bob,
+            "override",
+            "rate",
+            json!([opt::string("system", "Loan scorer")]),
+        ))
+        .await;
+    let text = shown(&rate);
+    assert!(
+        text.contains("1 override logged, 99 outputs reviewed and accepted")
+            && text.contains("Override rate: 1.0 % (1 of 100 reviewed outputs)"),
+        "{text}"
+    );
     h.stop().await;
 }
 
@@ -227,6 +259,10 @@ async fn attestation_for(h: &Harness, person: &Invoker, statement: &str) -> Refe
                 answered_at: None,
                 declined_reason: None,
                 expires_at: None,
+                audience: None,
+                valid_for_days: None,
+                delivered_at: None,
+                evidence: None,
             }),
             idempotency_key: None,
             owed: Vec::new(),

@@ -81,6 +81,7 @@ fn attest_request(invoker: &Invoker) -> Value {
             opt::role("role", TRAINED_ROLE),
             opt::string("statement", "I completed the AI literacy training"),
             opt::string("version", "2026-11"),
+            opt::integer("valid_for_days", 365),
         ]),
     )
 }
@@ -188,9 +189,14 @@ async fn compliance_sees_everyones_incidents_and_requests_attestations(h: Harnes
             .record_events(&guild(), &stored.reference)
             .await
             .unwrap();
-        assert_eq!(events.len(), 1);
         assert_eq!(events[0].kind, EventKind::Created);
         assert_eq!(events[0].actor.platform_user_id, CARLA.to_string());
+        assert!(
+            events[1..]
+                .iter()
+                .all(|e| e.actor.display_name == "aimsbot delivery"),
+            "later, at most the delivery: {events:#?}"
+        );
         asked.push(attestation.person.platform_user_id.clone());
 
         // Each person gets their own attestation by DM, with buttons to answer it.
@@ -235,9 +241,24 @@ async fn compliance_sees_everyones_incidents_and_requests_attestations(h: Harnes
     // Dan answers in his DM, outside the server: the button says which server and attestation.
     let dan_dm = Invoker::dm(DAN, "dan");
     let dm = h.wait_for_messages(fixtures::dm_channel_id(DAN), 1).await;
+    let dans = common::reference_in(&shown(&dm[0]), RecordKind::Attestation);
+    // The worker records the delivery right after Discord took the message.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let Record::Attestation(waiting) = common::record(&h, &dans).await.record else {
+            panic!()
+        };
+        if waiting.delivered_at.is_some() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the delivery was never recorded"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let answered = common::click(&h, &dan_dm, &json!({"data": dm[0]}), ":attest").await;
     assert_eq!(answered["type"], callback::UPDATE_MESSAGE, "{answered:#}");
-    let dans = common::reference_in(&shown(&dm[0]), RecordKind::Attestation);
     assert!(
         shown(&answered).contains(&format!("{dans} attested. Thank you.")),
         "{answered:#}"
@@ -247,6 +268,52 @@ async fn compliance_sees_everyones_incidents_and_requests_attestations(h: Harnes
         panic!()
     };
     assert_eq!(attestation.status, AttestationStatus::Attested);
+    // Who was asked and why, when the request reached him, and how long it stays current.
+    assert!(
+        attestation
+            .audience
+            .as_ref()
+            .is_some_and(|a| a.as_str().starts_with("holders of the role ")),
+        "{attestation:?}"
+    );
+    let delivered = attestation.delivered_at.expect("the delivery is recorded");
+    let answered_at = attestation.answered_at.unwrap();
+    assert!(delivered <= answered_at, "{attestation:?}");
+    assert_eq!(
+        attestation.expires(),
+        Some(answered_at.plus(chrono::Duration::days(365)))
+    );
+    let events = common::events(&h, &dans).await;
+    assert!(
+        events
+            .iter()
+            .any(|e| e.actor.display_name == "aimsbot delivery"),
+        "the delivery is a ledger event of its own: {events:#?}"
+    );
+
+    // Dan adds evidence of his competence; the details show person, answer and time.
+    let evidence = h
+        .interact(subcommand(
+            &dan,
+            "attest",
+            "evidence",
+            json!([
+                opt::string("reference", &dans.to_string()),
+                opt::string("evidence", "AI literacy course passed, 92%"),
+            ]),
+        ))
+        .await;
+    let details = shown(&evidence);
+    for expected in [
+        "Person: dan",
+        "Answer: Attested",
+        "Answered:",
+        "Evidence of competence: AI literacy course passed, 92%",
+        "Request delivered:",
+        "Current until:",
+    ] {
+        assert!(details.contains(expected), "{expected} in {details}");
+    }
     for nobody in [CARLA, FRANK, HELPER_BOT] {
         assert!(
             h.fake

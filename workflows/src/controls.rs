@@ -233,6 +233,8 @@ choice_enum!(
         SurveillanceAuditReminder => ("surveillance_audit_reminder", "Certification audits"),
         /// Not in the catalogue: aimsbot's confidential concerns.
         Concern => ("concern", "Confidential concerns"),
+        /// Not in the catalogue: tallies of AI outputs reviewed and accepted.
+        AcceptedOutputs => ("accepted_outputs", "Accepted-output tallies"),
     }
 );
 
@@ -246,6 +248,7 @@ impl EvidenceType {
             TrainingAttestation => (RecordKind::Attestation, &[]),
             CorrectiveAction => (RecordKind::CorrectiveAction, &[]),
             Concern => (RecordKind::Concern, &[]),
+            AcceptedOutputs => (RecordKind::AcceptedOutputs, &[]),
             ManagementReviewMinutes => (RecordKind::Review, &[ReviewKind::ManagementReview]),
             InternalAuditReport => (RecordKind::Review, &[ReviewKind::InternalAudit]),
             RiskAssessmentReview => (RecordKind::Review, &[ReviewKind::RiskAssessment]),
@@ -496,6 +499,17 @@ pub const LINKS: &[Link] = &[
         Concern,
         "7.4",
         "concerns and the compliance role's answers are internal communication",
+    ),
+    // Tallies of accepted outputs, which give the overrides a rate.
+    added(
+        AcceptedOutputs,
+        "9.1",
+        "with the overrides logged, the tally gives the override rate, a monitoring result",
+    ),
+    added(
+        AcceptedOutputs,
+        "Art. 14(4)",
+        "outputs a person reviewed and let stand are oversight exercised, like overrides",
     ),
 ];
 

@@ -63,6 +63,8 @@ pub struct EvidenceQuery {
     pub review_kinds: Vec<&'static str>,
     /// Only records whose body has this field set (not null).
     pub requires: Option<&'static str>,
+    /// Only records about this AI system (its reference, or the name typed for it).
+    pub ai_system: Option<String>,
     pub from: Timestamp,
     pub to: Timestamp,
 }

@@ -21,10 +21,12 @@ pub enum RecordKind {
     CorrectiveAction,
     /// A confidential concern (ISO/IEC 42001 A.3.3), possibly anonymous.
     Concern,
+    /// AI outputs reviewed and accepted over a period (the other half of an override rate).
+    AcceptedOutputs,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 8] = [
+    pub const ALL: [RecordKind; 9] = [
         RecordKind::AiSystem,
         RecordKind::Incident,
         RecordKind::HumanOverride,
@@ -33,6 +35,7 @@ impl RecordKind {
         RecordKind::Review,
         RecordKind::CorrectiveAction,
         RecordKind::Concern,
+        RecordKind::AcceptedOutputs,
     ];
 
     pub fn prefix(self) -> &'static str {
@@ -45,6 +48,7 @@ impl RecordKind {
             RecordKind::Review => "REV",
             RecordKind::CorrectiveAction => "CA",
             RecordKind::Concern => "CON",
+            RecordKind::AcceptedOutputs => "ACC",
         }
     }
 
@@ -59,6 +63,7 @@ impl RecordKind {
             RecordKind::Review => "review",
             RecordKind::CorrectiveAction => "corrective_action",
             RecordKind::Concern => "concern",
+            RecordKind::AcceptedOutputs => "accepted_outputs",
         }
     }
 

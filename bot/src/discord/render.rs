@@ -494,13 +494,40 @@ pub fn record_details(stored: &StoredRecord, clocks: Option<&Clocks>) -> String 
             }
         }
         Record::Attestation(r) => {
-            lines.push(field("Status", r.status.label().to_owned()));
+            lines.push(field("Person", r.person.display_name.clone()));
+            lines.push(field("Answer", r.status.label().to_owned()));
+            if let Some(at) = r.answered_at {
+                lines.push(field("Answered", at.to_string()));
+            }
+            if let Some(reason) = &r.declined_reason {
+                lines.push(field("Reason for declining", reason.to_string()));
+            }
             lines.push(field(
                 "Statement",
                 format!("{} (version {})", r.statement.text, r.statement.version),
             ));
+            let asked = match &r.audience {
+                Some(audience) => {
+                    format!("{}, as one of the {audience}", r.requested_by.display_name)
+                }
+                None => r.requested_by.display_name.clone(),
+            };
+            lines.push(field("Asked by", asked));
+            if let Some(at) = r.delivered_at {
+                lines.push(field("Request delivered", at.to_string()));
+            }
             if let Some(due) = r.due_at {
                 lines.push(field("Due", due.to_string()));
+            }
+            match (r.expires(), r.valid_for_days) {
+                (Some(at), _) => lines.push(field("Current until", at.to_string())),
+                (None, Some(days)) => {
+                    lines.push(field("Stays current", format!("{days} days once given")));
+                }
+                (None, None) => {}
+            }
+            if let Some(evidence) = &r.evidence {
+                lines.push(field("Evidence of competence", evidence.to_string()));
             }
         }
         Record::Concern(r) => {

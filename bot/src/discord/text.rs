@@ -10,6 +10,7 @@ use aimsbot_workflows::records::human_override::TrainingCheck;
 use aimsbot_workflows::records::incident::{AuthorityReport, Incident, SeriousAssessment};
 use aimsbot_workflows::services::ServiceError;
 use aimsbot_workflows::services::attestations::{Answered, Requested};
+use aimsbot_workflows::services::overrides::OverrideRate;
 use aimsbot_workflows::services::prompts::{ComplianceNotice, Recorded};
 use aimsbot_workflows::{GuildId, Reference, StoredRecord, Timestamp};
 
@@ -468,6 +469,50 @@ pub fn training(check: &TrainingCheck) -> String {
         } => format!("expired ({attestation}, on {expired_at})"),
         TrainingCheck::NoneAttested => "no attestation on record".to_owned(),
     }
+}
+
+/// A tally of accepted outputs, recorded.
+pub fn accepted_recorded(stored: &StoredRecord) -> String {
+    match &stored.record {
+        Record::AcceptedOutputs(tally) => format!(
+            "✅ Recorded as **{}**: {} outputs of {} reviewed and accepted, from {} up to {}.",
+            stored.reference,
+            tally.accepted,
+            escape(&tally.ai_system.to_string()),
+            discord_time(tally.from),
+            discord_time(tally.to)
+        ),
+        _ => format!("✅ Recorded as **{}**.", stored.reference),
+    }
+}
+
+/// An override rate.
+pub fn override_rate(rate: &OverrideRate) -> String {
+    let head = format!(
+        "**{}**, from {} up to {}: {} logged, {} reviewed and accepted.",
+        escape(&rate.ai_system.to_string()),
+        discord_time(rate.from),
+        discord_time(rate.to),
+        count(rate.overrides, "override", "overrides"),
+        count(rate.accepted, "output", "outputs")
+    );
+    match rate.rate() {
+        Some(share) => format!(
+            "{head}\nOverride rate: **{:.1} %** ({} of {} reviewed outputs).",
+            share * 100.0,
+            rate.overrides,
+            rate.overrides + rate.accepted
+        ),
+        None => format!(
+            "{head}\nNo rate yet: nothing was reviewed in this period. `/override accepted` records \
+             the outputs you let stand."
+        ),
+    }
+}
+
+/// "1 override", "3 overrides".
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Who was told, for an incident's details.

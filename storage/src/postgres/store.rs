@@ -30,7 +30,8 @@ ORDER BY created_at DESC, reference DESC
 LIMIT $6";
 
 /// How many records of a kind (`$1`) were made in `[$2, $3)`, in a guild (`$4`) or all, of the
-/// review kinds in the JSON array `$5` (empty: any), with the body field `$6` set (or any).
+/// review kinds in the JSON array `$5` (empty: any), with the body field `$6` set (or any),
+/// about the AI system `$7` (or any).
 const COUNT_EVIDENCE: &str = "
 SELECT COUNT(*)
 FROM records
@@ -38,7 +39,8 @@ WHERE kind = $1 AND created_at >= $2 AND created_at < $3
   AND ($4::text IS NULL OR guild_id = $4)
   AND ($5::jsonb = '[]'::jsonb
        OR body::jsonb ->> 'kind' IN (SELECT jsonb_array_elements_text($5::jsonb)))
-  AND ($6::text IS NULL OR COALESCE(jsonb_typeof(body::jsonb -> $6), 'null') <> 'null')";
+  AND ($6::text IS NULL OR COALESCE(jsonb_typeof(body::jsonb -> $6), 'null') <> 'null')
+  AND ($7::text IS NULL OR ai_system = $7)";
 
 /// Any other combination of filters (rare: an operator's or a cross-guild lookup).
 const RECORDS: &str = "
@@ -196,6 +198,7 @@ impl Store for PostgresStore {
             .bind(query.guild.as_ref().map(GuildId::as_str))
             .bind(serde_json::json!(query.review_kinds).to_string())
             .bind(query.requires)
+            .bind(query.ai_system.as_deref())
             .fetch_one(&self.pool)
             .await
             .map_err(StoreError::backend)?;

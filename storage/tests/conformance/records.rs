@@ -636,6 +636,7 @@ async fn evidence_is_counted_by_period_guild_and_field(db: TestDb) {
             kind: RecordKind::Incident,
             review_kinds: Vec::new(),
             requires,
+            ai_system: None,
             from,
             to: from.plus(day),
         };

@@ -53,11 +53,36 @@ pub struct Attestation {
     pub due_at: Option<Timestamp>,
     pub answered_at: Option<Timestamp>,
     pub declined_reason: Option<Narrative>,
-    /// When the attestation must be renewed.
+    /// When the attestation must be renewed, if set outright (see [`Attestation::expires`]).
     pub expires_at: Option<Timestamp>,
+    /// Who was asked and why: the role or audience the request went to.
+    #[serde(default)]
+    pub audience: Option<Label>,
+    /// How long an attestation stays current once given (then it is asked again).
+    #[serde(default)]
+    pub valid_for_days: Option<u16>,
+    /// When the request reached the person (the direct message was delivered).
+    #[serde(default)]
+    pub delivered_at: Option<Timestamp>,
+    /// Evidence of competence the person gives: a course result, a certificate link
+    /// (ISO/IEC 42001 7.2).
+    #[serde(default)]
+    pub evidence: Option<Label>,
 }
 
 impl Attestation {
+    /// When a given attestation stops being current: its set expiry, or its answer plus
+    /// `valid_for_days`. `None` while pending, or when it does not expire.
+    pub fn expires(&self) -> Option<Timestamp> {
+        if self.status != AttestationStatus::Attested {
+            return None;
+        }
+        self.expires_at.or_else(|| {
+            let days = chrono::Duration::days(i64::from(self.valid_for_days?));
+            Some(self.answered_at?.plus(days))
+        })
+    }
+
     pub fn validate(&self) -> Result<(), ValidationError> {
         if !self.statement.is_intact() {
             return Err(ValidationError::new(
@@ -69,6 +94,12 @@ impl Attestation {
             return Err(ValidationError::new(
                 "declined_reason",
                 "is required when declining: say why",
+            ));
+        }
+        if self.valid_for_days == Some(0) {
+            return Err(ValidationError::new(
+                "valid_for_days",
+                "must be at least 1 day, or left out for an attestation that does not expire",
             ));
         }
         if self.status != AttestationStatus::Pending && self.answered_at.is_none() {

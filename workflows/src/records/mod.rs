@@ -4,6 +4,7 @@
 //! new values of the fields they change; `note_added` changes nothing but the timeline. Fields
 //! that are facts of recording (an incident's `recorded_at`, its reporter) can never change.
 
+pub mod accepted_outputs;
 pub mod ai_system;
 pub mod attestation;
 pub mod campaign;
@@ -19,6 +20,7 @@ use crate::ledger::EventKind;
 use crate::text::Narrative;
 use crate::{Actor, GuildId, RecordKind, Reference, Timestamp, ValidationError};
 
+pub use accepted_outputs::AcceptedOutputs;
 pub use ai_system::AiSystem;
 pub use attestation::Attestation;
 pub use campaign::Campaign;
@@ -42,6 +44,7 @@ pub enum Record {
     Review(Review),
     CorrectiveAction(CorrectiveAction),
     Concern(Concern),
+    AcceptedOutputs(AcceptedOutputs),
 }
 
 impl Record {
@@ -55,6 +58,7 @@ impl Record {
             Record::Review(_) => RecordKind::Review,
             Record::CorrectiveAction(_) => RecordKind::CorrectiveAction,
             Record::Concern(_) => RecordKind::Concern,
+            Record::AcceptedOutputs(_) => RecordKind::AcceptedOutputs,
         }
     }
 
@@ -69,6 +73,7 @@ impl Record {
             Record::Review(r) => serde_json::to_value(r),
             Record::CorrectiveAction(r) => serde_json::to_value(r),
             Record::Concern(r) => serde_json::to_value(r),
+            Record::AcceptedOutputs(r) => serde_json::to_value(r),
         };
         // Records are plain data with string keys and finite numbers: serialising cannot fail.
         body.unwrap_or(Value::Null)
@@ -88,6 +93,7 @@ impl Record {
             RecordKind::Review => Record::Review(parse(body)?),
             RecordKind::CorrectiveAction => Record::CorrectiveAction(parse(body)?),
             RecordKind::Concern => Record::Concern(parse(body)?),
+            RecordKind::AcceptedOutputs => Record::AcceptedOutputs(parse(body)?),
         };
         record.validate()?;
         Ok(record)
@@ -102,6 +108,7 @@ impl Record {
             Record::Review(r) => r.validate(),
             Record::CorrectiveAction(r) => r.validate(),
             Record::Concern(r) => r.validate(),
+            Record::AcceptedOutputs(r) => r.validate(),
             Record::Incident(r) => r.validate(),
             Record::HumanOverride(_) => Ok(()),
         }
@@ -118,6 +125,9 @@ impl Record {
             Record::Review(r) => r.title.to_string(),
             Record::CorrectiveAction(r) => truncate(r.action.as_str(), 200),
             Record::Concern(r) => r.title.to_string(),
+            Record::AcceptedOutputs(r) => {
+                format!("{} outputs accepted on {}", r.accepted, r.ai_system)
+            }
         }
     }
 
@@ -130,7 +140,7 @@ impl Record {
             Record::CorrectiveAction(r) => Some(r.status.as_str()),
             Record::AiSystem(r) => Some(r.lifecycle_stage.as_str()),
             Record::Concern(r) => Some(r.status.as_str()),
-            Record::HumanOverride(_) | Record::Campaign(_) => None,
+            Record::HumanOverride(_) | Record::Campaign(_) | Record::AcceptedOutputs(_) => None,
         }
     }
 
@@ -146,6 +156,7 @@ impl Record {
             Record::Review(r) => Some(&r.owner),
             Record::CorrectiveAction(r) => Some(&r.owner),
             Record::Concern(r) => r.reporter.as_ref(),
+            Record::AcceptedOutputs(r) => Some(&r.reviewer),
         }
     }
 
@@ -154,6 +165,7 @@ impl Record {
         let system = match self {
             Record::Incident(r) => &r.ai_system,
             Record::HumanOverride(r) => &r.ai_system,
+            Record::AcceptedOutputs(r) => &r.ai_system,
             Record::Concern(Concern {
                 ai_system: Some(system),
                 ..

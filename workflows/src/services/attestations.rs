@@ -9,7 +9,7 @@ use crate::flow::datetime;
 use crate::outbox::OwedMessage;
 use crate::ports::{NewRecord, RecordChange, RecordQuery, StoreError};
 use crate::records::attestation::{Attestation, AttestationStatus, Statement};
-use crate::records::{AttestationAnswer, Change, Record};
+use crate::records::{AttestationAnswer, Change, FieldChanges, Record};
 use crate::text::{Label, Narrative};
 use crate::{Actor, GuildId, RecordKind, Reference, StoredRecord, ValidationError};
 
@@ -42,6 +42,10 @@ pub struct AttestationRequest {
     pub version: String,
     /// When it is due, as typed (`2026-12-31`, `2026-12-31 17:00`).
     pub due: Option<String>,
+    /// Who is asked, as people read it (the role's name), kept with each attestation.
+    pub audience: String,
+    /// How long an attestation stays current once given.
+    pub valid_for_days: Option<u16>,
 }
 
 /// What a request did.
@@ -149,6 +153,15 @@ impl Attestations {
             )
             .into());
         }
+        let audience =
+            Label::for_field("role", format!("holders of the role {}", request.audience))?;
+        if request.valid_for_days == Some(0) {
+            return Err(ValidationError::new(
+                "valid_for_days",
+                "must be at least 1 day, or left out for an attestation that does not expire",
+            )
+            .into());
+        }
         let people = deps
             .directory
             .members_with_role(&caller.guild, &request.role)
@@ -179,6 +192,10 @@ impl Attestations {
                         answered_at: None,
                         declined_reason: None,
                         expires_at: None,
+                        audience: Some(audience.clone()),
+                        valid_for_days: request.valid_for_days,
+                        delivered_at: None,
+                        evidence: None,
                     }),
                     idempotency_key: Some(key),
                     owed: vec![OwedMessage::AttestationRequest { person }],
@@ -259,5 +276,45 @@ impl Attestations {
         } else {
             Answered::Recorded { reference, status }
         })
+    }
+
+    /// The person adds evidence of competence (a course result, a certificate link) to an
+    /// attestation of theirs (ISO/IEC 42001 7.2).
+    pub async fn add_evidence(
+        &self,
+        caller: &Caller,
+        request_id: &str,
+        reference: Reference,
+        evidence: String,
+    ) -> Result<StoredRecord, ServiceError> {
+        let deps = &self.deps;
+        deps.tenant(&caller.guild)?;
+        caller.require(Permission::AnswerAttestation)?;
+        let evidence = Label::for_field("evidence", evidence)?;
+        let stored = deps.load(&caller.guild, reference).await?;
+        let Record::Attestation(attestation) = &stored.record else {
+            return Err(ServiceError::NotFound(reference));
+        };
+        if !attestation.person.same_person(&caller.actor) {
+            return Err(ServiceError::NotYours {
+                reference: Some(reference),
+            });
+        }
+        let committed = deps
+            .store
+            .change(RecordChange {
+                guild: caller.guild.clone(),
+                reference,
+                actor: caller.actor.clone(),
+                at: deps.clock.now(),
+                change: Change::Status {
+                    changes: FieldChanges::new().set("evidence", evidence),
+                    note: None,
+                },
+                idempotency_key: Some(super::request_key(request_id)),
+                owed: Vec::new(),
+            })
+            .await?;
+        Ok(committed.record)
     }
 }

@@ -85,6 +85,7 @@ impl Controls {
                                 kind,
                                 review_kinds: reviews.iter().map(|r| r.as_str()).collect(),
                                 requires: link.requires,
+                                ai_system: None,
                                 from,
                                 to,
                             })

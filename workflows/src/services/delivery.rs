@@ -4,8 +4,14 @@
 
 use std::sync::Arc;
 
+use crate::Actor;
 use crate::ai_act::Clocks;
-use crate::outbox::{Attempt, Job, JobQuery, JobSummary, NextStep, OutboxCounts, SendOutcome};
+use crate::outbox::{
+    Attempt, Job, JobQuery, JobSummary, Message, NextStep, OutboxCounts, SendOutcome,
+};
+use crate::ports::RecordChange;
+use crate::records::attestation::AttestationStatus;
+use crate::records::{Change, FieldChanges, Record};
 use crate::tenancy::Tenant;
 use crate::{StoredRecord, Timestamp};
 
@@ -104,7 +110,43 @@ impl Delivery {
             detail,
         };
         let recorded = deps.outbox.finish(job, attempt, next).await?;
+        if recorded && next == NextStep::Done {
+            self.delivered(job, now).await?;
+        }
         Ok(Finished { next, recorded })
+    }
+
+    /// Notes on an attestation still waiting for its answer when the request reached the
+    /// person: who was asked is evidence, and so is when they could see it.
+    async fn delivered(&self, job: &Job, at: Timestamp) -> Result<(), ServiceError> {
+        let Message::AttestationRequest { reference, .. } = &job.message else {
+            return Ok(());
+        };
+        let Some(stored) = self.deps.store.record(&job.guild, reference).await? else {
+            return Ok(());
+        };
+        let Record::Attestation(attestation) = &stored.record else {
+            return Ok(());
+        };
+        if attestation.status != AttestationStatus::Pending || attestation.delivered_at.is_some() {
+            return Ok(());
+        }
+        self.deps
+            .store
+            .change(RecordChange {
+                guild: job.guild.clone(),
+                reference: *reference,
+                actor: Actor::system("delivery"),
+                at,
+                change: Change::Status {
+                    changes: FieldChanges::new().set("delivered_at", at),
+                    note: None,
+                },
+                idempotency_key: Some(format!("attestation-delivered:{}:{reference}", job.guild)),
+                owed: Vec::new(),
+            })
+            .await?;
+        Ok(())
     }
 
     /// Gives a claimed job back unsent (the worker is stopping).

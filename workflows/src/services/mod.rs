@@ -229,7 +229,7 @@ impl Deps {
             let Record::Attestation(attestation) = &stored.record else {
                 continue;
             };
-            match attestation.expires_at {
+            match attestation.expires() {
                 Some(at) if at <= now => {
                     expired.get_or_insert(TrainingCheck::Expired {
                         attestation: stored.reference,

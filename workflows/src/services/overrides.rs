@@ -1,15 +1,53 @@
 //! Human overrides of AI outputs (EU AI Act Art. 14(4)): a guided log, optionally linked to an
-//! incident, with the AI's confidence and the overseer's authority given upfront.
+//! incident, with the AI's confidence and the overseer's authority given upfront; tallies of
+//! outputs reviewed and accepted; and the override rate the two give.
 
 use std::sync::Arc;
 
+use crate::access::Permission;
 use crate::flow::FlowKind;
+use crate::flow::datetime;
 use crate::flow::keys::{self, context};
-use crate::records::Record;
-use crate::{RecordKind, Reference, ValidationError};
+use crate::ports::{Committed, EvidenceQuery, NewRecord, RecordQuery};
+use crate::records::incident::AiSystemRef;
+use crate::records::{AcceptedOutputs, Record};
+use crate::text::Label;
+use crate::{GuildId, RecordKind, Reference, Timestamp, ValidationError};
 
 use super::prompts::{PromptView, StartPrompt};
-use super::{Caller, Deps, ServiceError};
+use super::{Caller, Deps, ServiceError, request_key};
+
+/// A period as typed: its first day (default today) and its last day, included (default the
+/// first), in the organisation's time zone, or instants.
+#[derive(Debug, Clone, Default)]
+pub struct Period {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// The override rate of one AI system over a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverrideRate {
+    pub ai_system: AiSystemRef,
+    pub from: Timestamp,
+    pub to: Timestamp,
+    /// Overrides logged in the period.
+    pub overrides: u64,
+    /// Outputs reviewed and accepted, from tallies whose period lies within it.
+    pub accepted: u64,
+}
+
+impl OverrideRate {
+    /// Overrides per reviewed output, when anything was reviewed.
+    pub fn rate(&self) -> Option<f64> {
+        let reviewed = self.overrides + self.accepted;
+        #[allow(clippy::cast_precision_loss)] // counts far below 2^52
+        (reviewed > 0).then(|| self.overrides as f64 / reviewed as f64)
+    }
+}
+
+/// At most this many tallies are read for one rate.
+const TALLY_LIMIT: u32 = 1000;
 
 /// What an overseer may give upfront.
 #[derive(Debug, Clone, Default)]
@@ -82,5 +120,159 @@ impl Overrides {
         super::prompts::Prompts::new(self.deps.clone())
             .start(caller, start)
             .await
+    }
+
+    /// Records that `count` outputs of `system` were reviewed and accepted in `period`.
+    pub async fn accepted(
+        &self,
+        caller: &Caller,
+        request_id: &str,
+        system: &str,
+        count: u32,
+        period: &Period,
+    ) -> Result<Committed, ServiceError> {
+        self.deps.tenant(&caller.guild)?;
+        caller.require(Permission::LogOverride)?;
+        let (from, to) = self.period(period)?;
+        if to > self.deps.clock.now().plus(chrono::Duration::days(1)) {
+            return Err(ValidationError::new(
+                "to",
+                "the period has not ended yet; count outputs of days that have passed or today",
+            )
+            .into());
+        }
+        let record = AcceptedOutputs {
+            ai_system: self.system(&caller.guild, system).await?,
+            from,
+            to,
+            accepted: count,
+            reviewer: caller.actor.clone(),
+        };
+        record.validate()?;
+        Ok(self
+            .deps
+            .store
+            .create(NewRecord {
+                guild: caller.guild.clone(),
+                actor: caller.actor.clone(),
+                at: self.deps.clock.now(),
+                record: Record::AcceptedOutputs(record),
+                idempotency_key: Some(request_key(request_id)),
+                owed: Vec::new(),
+            })
+            .await?)
+    }
+
+    /// The override rate of `system` in `period`: overrides logged, and outputs accepted in
+    /// tallies that lie within the period.
+    pub async fn rate(
+        &self,
+        caller: &Caller,
+        system: &str,
+        period: &Period,
+    ) -> Result<OverrideRate, ServiceError> {
+        self.deps.tenant(&caller.guild)?;
+        if !caller.roles.can(Permission::ViewAllRecords) {
+            caller.require(Permission::LogOverride)?;
+        }
+        let (from, to) = self.period(period)?;
+        let ai_system = self.system(&caller.guild, system).await?;
+        let stored_as = match &ai_system {
+            AiSystemRef::Registered(reference) => reference.to_string(),
+            AiSystemRef::Unregistered(name) => name.to_string(),
+        };
+        let overrides = self
+            .deps
+            .store
+            .count_evidence(&EvidenceQuery {
+                guild: Some(caller.guild.clone()),
+                kind: RecordKind::HumanOverride,
+                review_kinds: Vec::new(),
+                requires: None,
+                ai_system: Some(stored_as),
+                from,
+                to,
+            })
+            .await?;
+        let tallies = self
+            .deps
+            .store
+            .records(&RecordQuery {
+                guild: Some(caller.guild.clone()),
+                kind: Some(RecordKind::AcceptedOutputs),
+                limit: TALLY_LIMIT,
+                ..RecordQuery::default()
+            })
+            .await?;
+        let accepted = tallies
+            .iter()
+            .filter_map(|stored| match &stored.record {
+                Record::AcceptedOutputs(t) if t.ai_system == ai_system && t.within(from, to) => {
+                    Some(u64::from(t.accepted))
+                }
+                _ => None,
+            })
+            .sum();
+        Ok(OverrideRate {
+            ai_system,
+            from,
+            to,
+            overrides,
+            accepted,
+        })
+    }
+
+    /// `[from, to)`: a day typed for the end counts in full.
+    fn period(&self, period: &Period) -> Result<(Timestamp, Timestamp), ValidationError> {
+        let now = self.deps.clock.now();
+        let zone = self.deps.policy.time_zone;
+        let from_text = period.from.as_deref().unwrap_or("today");
+        let from = datetime::parse("from", from_text, now, zone)?;
+        let to_text = period.to.as_deref().unwrap_or(from_text);
+        let to = datetime::parse("to", to_text, now, zone)?;
+        let whole_day = to_text.trim().eq_ignore_ascii_case("today")
+            || to_text.trim().eq_ignore_ascii_case("yesterday")
+            || chrono::NaiveDate::parse_from_str(to_text.trim(), "%Y-%m-%d").is_ok();
+        let to = if whole_day {
+            to.plus(chrono::Duration::days(1))
+        } else {
+            to
+        };
+        if from >= to {
+            return Err(ValidationError::new(
+                "to",
+                format!(
+                    "the period ends ({to}) before it starts ({from}); give an end after the start"
+                ),
+            ));
+        }
+        Ok((from, to))
+    }
+
+    /// A system as typed: an inventory reference, or a name (refused when the deployment
+    /// requires registered systems).
+    async fn system(&self, guild: &GuildId, typed: &str) -> Result<AiSystemRef, ServiceError> {
+        if let Ok(reference) = typed.trim().parse::<Reference>() {
+            let stored = self.deps.load(guild, reference).await?;
+            if !matches!(stored.record, Record::AiSystem(_)) {
+                return Err(ServiceError::NotFound(reference));
+            }
+            return Ok(AiSystemRef::Registered(reference));
+        }
+        if self.deps.policy.require_registered_ai_system {
+            return Err(ValidationError::new(
+                "system",
+                format!(
+                    "`{}` is not an AI system reference (AIS-…), and only registered systems \
+                     are accepted here; see /aisystem list",
+                    typed.trim()
+                ),
+            )
+            .into());
+        }
+        Ok(AiSystemRef::Unregistered(Label::for_field(
+            "system",
+            typed.trim(),
+        )?))
     }
 }

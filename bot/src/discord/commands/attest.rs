@@ -1,6 +1,8 @@
 //! `/attest pending` lists what the caller still has to attest, each answered with buttons;
-//! `/attest request` (compliance) asks everyone holding a role to attest a statement.
+//! `/attest request` (compliance) asks everyone holding a role to attest a statement;
+//! `/attest evidence` adds evidence of competence to one's own attestation.
 
+use aimsbot_workflows::RecordKind;
 use aimsbot_workflows::services::attestations::AttestationRequest;
 use serenity::all::{CreateActionRow, Role};
 
@@ -15,7 +17,7 @@ const SHOWN: usize = 5;
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("pending", "request"),
+    subcommands("pending", "request", "evidence"),
     subcommand_required
 )]
 pub async fn attest(_: Ctx<'_>) -> Result<(), BotError> {
@@ -63,6 +65,10 @@ async fn request(
     #[max_length = 200]
     version: String,
     #[description = "Due date, e.g. 2026-12-31 or 2026-12-31 17:00"] due: Option<String>,
+    #[description = "Days an attestation stays current once given, e.g. 365"]
+    #[min = 1]
+    #[max = 3650]
+    valid_for_days: Option<u16>,
 ) -> Result<(), BotError> {
     let caller = caller(ctx)?;
     // Reading the server's members and recording one attestation each can take longer than
@@ -79,6 +85,8 @@ async fn request(
                 statement,
                 version,
                 due,
+                audience: role.name.clone(),
+                valid_for_days,
             },
         )
         .await?;
@@ -91,4 +99,24 @@ async fn request(
         text::attestations_requested(&requested, &role.name)
     };
     reply(ctx, message).await
+}
+
+/// Add evidence of competence to your attestation: a course result, a certificate link
+#[poise::command(slash_command, guild_only)]
+async fn evidence(
+    ctx: Ctx<'_>,
+    #[description = "Your attestation, e.g. ATT-2026-0042"] reference: String,
+    #[description = "e.g. AI literacy course passed 92%, https://learning.example/cert/881"]
+    #[max_length = 200]
+    evidence: String,
+) -> Result<(), BotError> {
+    let reference = super::reference(&reference, RecordKind::Attestation)?;
+    ctx.defer_ephemeral().await?;
+    let stored = ctx
+        .data()
+        .services
+        .attestations
+        .add_evidence(&caller(ctx)?, &super::request_id(ctx), reference, evidence)
+        .await?;
+    reply(ctx, render::fit(render::record_details(&stored, None))).await
 }

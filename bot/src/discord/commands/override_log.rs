@@ -1,18 +1,19 @@
-//! `/override log`: a human oversight action on an AI output (EU AI Act Art. 14(4)).
+//! `/override log`: a human oversight action on an AI output (EU AI Act Art. 14(4));
+//! `/override accepted`: outputs reviewed and let stand; `/override rate`: the two together.
 
 use aimsbot_workflows::RecordKind;
 use aimsbot_workflows::flow::{FlowKind, keys};
-use aimsbot_workflows::services::overrides::OverrideOptions;
+use aimsbot_workflows::services::overrides::{OverrideOptions, Period};
 
-use super::{caller, request_id};
-use crate::discord::{AppCtx, BotError, Ctx};
+use super::{caller, reply, request_id};
+use crate::discord::{AppCtx, BotError, Ctx, text};
 
 /// Human overrides of AI decisions.
 #[poise::command(
     slash_command,
     guild_only,
     rename = "override",
-    subcommands("log"),
+    subcommands("log", "accepted", "rate"),
     subcommand_required
 )]
 pub async fn r#override(_: Ctx<'_>) -> Result<(), BotError> {
@@ -64,4 +65,62 @@ async fn log(
         .log(&caller(ctx.into())?, &request_id(ctx.into()), options)
         .await?;
     super::show_prompt(ctx, view).await
+}
+
+/// Record how many outputs of an AI system you reviewed and let stand (for the override rate)
+#[poise::command(slash_command, guild_only)]
+async fn accepted(
+    ctx: Ctx<'_>,
+    #[description = "The AI system (from the inventory, or type its name)"]
+    #[autocomplete = "super::complete_ai_system"]
+    #[max_length = 200]
+    system: String,
+    #[description = "How many outputs you reviewed and accepted"]
+    #[max = 10000000]
+    count: u32,
+    #[description = "First day counted, e.g. 2026-11-30 (default today)"]
+    #[max_length = 100]
+    from: Option<String>,
+    #[description = "Last day counted, included (default the first day)"]
+    #[max_length = 100]
+    to: Option<String>,
+) -> Result<(), BotError> {
+    ctx.defer_ephemeral().await?;
+    let committed = ctx
+        .data()
+        .services
+        .overrides
+        .accepted(
+            &caller(ctx)?,
+            &request_id(ctx),
+            &system,
+            count,
+            &Period { from, to },
+        )
+        .await?;
+    reply(ctx, text::accepted_recorded(&committed.record)).await
+}
+
+/// How often an AI system's outputs were overridden: overrides against outputs accepted
+#[poise::command(slash_command, guild_only)]
+async fn rate(
+    ctx: Ctx<'_>,
+    #[description = "The AI system (from the inventory, or type its name)"]
+    #[autocomplete = "super::complete_ai_system"]
+    #[max_length = 200]
+    system: String,
+    #[description = "First day, e.g. 2026-11-01 (default today)"]
+    #[max_length = 100]
+    from: Option<String>,
+    #[description = "Last day, included (default the first day)"]
+    #[max_length = 100]
+    to: Option<String>,
+) -> Result<(), BotError> {
+    let rate = ctx
+        .data()
+        .services
+        .overrides
+        .rate(&caller(ctx)?, &system, &Period { from, to })
+        .await?;
+    reply(ctx, text::override_rate(&rate)).await
 }
