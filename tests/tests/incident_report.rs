@@ -8,16 +8,18 @@ mod common;
 
 use aimsbot_tests::fixtures::{self, Invoker};
 use aimsbot_tests::harness::{
-    COMPLIANCE_CHANNEL, Harness, callback, id_ending, modal_submit_from_message, prompt_message,
+    COMPLIANCE_CHANNEL, Harness, callback, component_ids, id_ending, modal_submit_from_message,
+    prompt_message,
 };
 use aimsbot_workflows::ai_act::{DATES_OF_APPLICATION, MemberState, RiskScope};
 use aimsbot_workflows::ports::RecordQuery;
 use aimsbot_workflows::records::Record;
 use aimsbot_workflows::{EventKind, GuildId, RecordKind};
 use common::{
-    INCIDENT_FORM, click, guild, incident_summary, modal_id, pick, records, report_command, shown,
+    INCIDENT_FORM, answer_follow_up, click, fill, guild, incident_summary, modal_id, modal_inputs,
+    pairs, pick, records, report_command, shown,
 };
-use serde_json::json;
+use serde_json::{Value, json};
 
 fn alice() -> Invoker {
     Invoker::in_default_guild("alice")
@@ -247,7 +249,104 @@ async fn a_near_miss_assessed_serious_is_refused_naming_both_answers(h: Harness)
     h.stop().await;
 }
 
+/// What a screen is, whatever was picked on it: a form by its inputs, a message by what its
+/// components ask or do (`kind`, `confirm`), the prompt's id left out.
+fn screen(callback: &Value) -> Vec<String> {
+    if callback["type"] == callback::MODAL {
+        return modal_inputs(callback).into_iter().map(|(k, _)| k).collect();
+    }
+    component_ids(callback)
+        .into_iter()
+        .map(|id| id.splitn(4, ':').nth(3).unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// Follows one report and returns the screens the reporter acted on, in order: each
+/// interaction that brought a new screen (a select picked on the current screen keeps it).
+async fn report_screens(
+    h: &Harness,
+    alice: &Invoker,
+    picks: &[(&str, &[&str])],
+) -> (Vec<Vec<String>>, Value) {
+    let mut acted_on = vec![vec!["/incident report".to_owned()]];
+    let mut current = h.interact(report_command(alice, None)).await;
+    acted_on.push(screen(&current));
+    current = h
+        .interact(fixtures::modal_submit(
+            alice,
+            &modal_id(&current),
+            &pairs(&fill(&current, INCIDENT_FORM)),
+        ))
+        .await;
+    let choices = screen(&current);
+    acted_on.push(choices.clone());
+    for (key, values) in picks {
+        let next = pick(h, alice, &current, key, values).await;
+        if screen(&next) != choices {
+            current = next;
+            break;
+        }
+        current = next;
+    }
+    if current["type"] == callback::MODAL {
+        acted_on.push(screen(&current));
+        current = answer_follow_up(h, alice, current, INCIDENT_FORM).await;
+    }
+    assert!(
+        shown(&current).contains("Nothing is recorded until you confirm"),
+        "{current:#}"
+    );
+    acted_on.push(screen(&current));
+    let done = click(h, alice, &current, ":confirm").await;
+    (acted_on, done)
+}
+
+/// Issue 7's count: a report that is not serious is the command, the form, one screen of
+/// choices and Confirm; a serious one adds one form for what only it needs.
+async fn a_report_takes_four_steps_and_a_serious_one_five(h: Harness) {
+    let alice = alice();
+    let not_serious: &[(&str, &[&str])] = &[
+        ("kind", &["incident"]),
+        ("severity", &["low"]),
+        ("harm_categories", &["none"]),
+        ("serious", &["not_serious"]),
+        ("organisation_role", &["deployer"]),
+    ];
+    let (steps, done) = report_screens(&h, &alice, not_serious).await;
+    assert!(shown(&done).contains("Recorded as INC-"), "{done:#}");
+    assert_eq!(steps.len(), 4, "{steps:#?}");
+    assert_eq!(
+        steps[2],
+        [
+            "kind",
+            "severity",
+            "harm_categories",
+            "serious",
+            "organisation_role"
+        ],
+        "every choice on one screen"
+    );
+
+    let serious: &[(&str, &[&str])] = &[
+        ("kind", &["incident"]),
+        ("severity", &["high"]),
+        ("harm_categories", &["fundamental_rights"]),
+        ("serious", &["fundamental_rights"]),
+        ("organisation_role", &["deployer"]),
+    ];
+    let (steps, done) = report_screens(&h, &alice, serious).await;
+    assert!(shown(&done).contains("Recorded as INC-"), "{done:#}");
+    assert_eq!(steps.len(), 5, "{steps:#?}");
+    assert_eq!(
+        steps[3],
+        ["affected_parties", "causal_link_at", "member_states"],
+        "the one more form"
+    );
+    h.stop().await;
+}
+
 aimsbot_tests::on_both_backends!(
+    a_report_takes_four_steps_and_a_serious_one_five,
     a_reported_incident_is_recorded_with_its_clocks_and_posted,
     a_near_miss_assessed_serious_is_refused_naming_both_answers,
 );

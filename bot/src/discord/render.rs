@@ -4,7 +4,9 @@
 //! The sentences themselves are in [`super::text`].
 
 use aimsbot_workflows::ai_act::{Clocks, MemberState};
-use aimsbot_workflows::flow::{Field, FlowKind, InputKind, Problem, Prompt};
+use aimsbot_workflows::flow::{
+    Choice, Field, FlowKind, InputKind, MAX_CHOICES_PER_SCREEN, Problem, Prompt,
+};
 use aimsbot_workflows::records::Record;
 use aimsbot_workflows::services::Timeline;
 use aimsbot_workflows::{GuildId, LedgerEvent, Reference, StoredRecord, Timestamp};
@@ -89,6 +91,53 @@ fn action(session: &str, action: PromptAction) -> ComponentId {
     }
 }
 
+/// A question's select menu, with what was picked shown as selected.
+fn select_menu(session: &str, choice: &Choice) -> CreateSelectMenu {
+    let step = choice.step;
+    let options = step.kind.options();
+    let menu_options = options
+        .iter()
+        .map(|(value, label)| {
+            CreateSelectMenuOption::new(truncate(label, 99), *value)
+                .default_selection(choice.chosen.iter().any(|c| c == value))
+        })
+        .collect();
+    let id = ComponentId::Pick {
+        session: session.to_owned(),
+        key: step.key.to_owned(),
+    };
+    let mut menu = CreateSelectMenu::new(
+        id.to_string(),
+        CreateSelectMenuKind::String {
+            options: menu_options,
+        },
+    )
+    .placeholder(truncate(step.label, 99));
+    if let InputKind::MultiChoice { min, .. } = step.kind {
+        menu = menu
+            .min_values(u8::try_from(min).unwrap_or(1))
+            .max_values(u8::try_from(options.len()).unwrap_or(25));
+    }
+    menu
+}
+
+/// The labels of what was picked for a question.
+fn chosen_labels(choice: &Choice) -> Vec<&'static str> {
+    choice
+        .chosen
+        .iter()
+        .filter_map(|value| {
+            choice
+                .step
+                .kind
+                .options()
+                .iter()
+                .find(|(v, _)| v == value)
+                .map(|(_, label)| *label)
+        })
+        .collect()
+}
+
 /// A form as a modal, prefilled with what was typed before (cut to what each input accepts,
 /// as Discord refuses longer prefills).
 pub fn modal(session: &str, title: &str, fields: &[Field], zone: &str) -> CreateModal {
@@ -167,14 +216,21 @@ pub fn prompt_message(
     );
     let components = match prompt {
         Prompt::Choose {
-            step,
+            choices,
             number,
             total,
         } => {
-            content.push_str(&text::question(*number, *total, step.label));
-            match step.kind {
-                InputKind::Choice(options) if options.len() <= 3 => {
-                    let mut buttons: Vec<CreateButton> = options
+            if *total > 1 {
+                content.push_str(&text::screen(*number, *total));
+            }
+            match choices.as_slice() {
+                // One question of up to three answers: a button each.
+                [Choice { step, .. }] if matches!(step.kind, InputKind::Choice(options) if options.len() <= 3) =>
+                {
+                    content.push_str(&text::question(step.label));
+                    let mut buttons: Vec<CreateButton> = step
+                        .kind
+                        .options()
                         .iter()
                         .map(|(value, label)| {
                             let id = ComponentId::PickValue {
@@ -188,44 +244,26 @@ pub fn prompt_message(
                     buttons.push(cancel);
                     vec![CreateActionRow::Buttons(buttons)]
                 }
-                InputKind::Choice(options) | InputKind::MultiChoice { options, .. } => {
-                    let menu_options = options
+                // Otherwise a select menu per question, on one screen.
+                _ => {
+                    content.push_str(text::CHOOSE_EACH);
+                    let mut rows: Vec<CreateActionRow> = choices
                         .iter()
-                        .map(|(value, label)| {
-                            CreateSelectMenuOption::new(truncate(label, 99), *value)
+                        .map(|choice| {
+                            content.push_str(&text::choice_line(
+                                choice.step.label,
+                                &chosen_labels(choice),
+                                matches!(choice.step.kind, InputKind::MultiChoice { .. }),
+                            ));
+                            CreateActionRow::SelectMenu(select_menu(session, choice))
                         })
                         .collect();
-                    let id = ComponentId::Pick {
-                        session: session.to_owned(),
-                        key: step.key.to_owned(),
-                    };
-                    let mut menu = CreateSelectMenu::new(
-                        id.to_string(),
-                        CreateSelectMenuKind::String {
-                            options: menu_options,
-                        },
-                    )
-                    .placeholder(truncate(step.label, 99));
-                    if let InputKind::MultiChoice { min, .. } = step.kind {
-                        menu = menu
-                            .min_values(u8::try_from(min).unwrap_or(1))
-                            .max_values(u8::try_from(options.len()).unwrap_or(25));
-                        content.push_str(text::CHOOSE_ALL);
+                    // Five menus fill the message; with fewer, the last row holds Cancel.
+                    if rows.len() < MAX_CHOICES_PER_SCREEN {
+                        rows.push(CreateActionRow::Buttons(vec![cancel]));
                     }
-                    vec![
-                        CreateActionRow::SelectMenu(menu),
-                        CreateActionRow::Buttons(vec![cancel]),
-                    ]
+                    rows
                 }
-                // A typed step is never asked as a message; offer the form instead.
-                _ => vec![CreateActionRow::Buttons(vec![
-                    button(
-                        action(session, PromptAction::Next),
-                        text::CONTINUE_BUTTON,
-                        ButtonStyle::Primary,
-                    ),
-                    cancel,
-                ])],
             }
         }
         Prompt::Summary { lines } => {

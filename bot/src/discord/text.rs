@@ -85,10 +85,30 @@ pub const SUMMARY_INTRO: &str =
     "Please check your answers. Nothing is recorded until you confirm.\n";
 pub const MORE_TO_TYPE: &str = "A few more answers to type.";
 pub const FIX_TYPED: &str = "Nothing was recorded yet; what you typed is kept.";
-pub const CHOOSE_ALL: &str = "\nChoose all that apply.";
+pub const CHOOSE_EACH: &str = "Choose an answer in each menu below.\n";
 
-pub fn question(number: usize, total: usize, label: &str) -> String {
-    format!("Question {number} of {total}: **{label}**")
+/// One question asked with buttons.
+pub fn question(label: &str) -> String {
+    format!("**{label}**")
+}
+
+/// Which screen of choices this is, when there are several.
+pub fn screen(number: usize, total: usize) -> String {
+    format!("Choices, screen {number} of {total}. ")
+}
+
+/// A question on a screen of choices, with what was picked so far.
+pub fn choice_line(label: &str, chosen: &[&str], several: bool) -> String {
+    let answer = if chosen.is_empty() {
+        if several {
+            "choose all that apply".to_owned()
+        } else {
+            "choose one".to_owned()
+        }
+    } else {
+        format!("**{}**", chosen.join(", "))
+    };
+    format!("• {label} {answer}\n")
 }
 
 /// Shown with an anonymous concern's summary, before anything is stored.

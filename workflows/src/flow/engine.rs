@@ -1,7 +1,7 @@
 //! The pure engine: moves a [`Session`] on by one [`Input`] and says what to ask next, what
 //! was refused and why, or what the confirmed flow produced.
 
-use super::model::{FlowKind, Step};
+use super::model::{Answer, FlowKind, Step};
 use super::session::{Session, SessionStatus};
 use super::summary::summary;
 use super::{build, validate};
@@ -11,6 +11,9 @@ use crate::{Actor, Reference, Timestamp, ValidationError};
 /// At most this many text inputs are asked together (the smallest form limit of the chat
 /// platforms aimsbot serves: Discord's five inputs a modal).
 pub const MAX_FORM_INPUTS: usize = 5;
+/// At most this many questions are picked on one screen: a message holds five rows, one
+/// select menu each (with four, the fifth row holds the buttons).
+pub const MAX_CHOICES_PER_SCREEN: usize = 5;
 
 /// An AI system a typed name or reference can resolve to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,14 +52,23 @@ pub struct Field {
 pub enum Prompt {
     /// Type answers to these steps (at most [`MAX_FORM_INPUTS`]).
     Form { fields: Vec<Field> },
-    /// Pick an answer to this step; `number` of `total` questions.
+    /// Pick an answer to each of these steps, on one screen (`number` of `total` screens of
+    /// choices); what was picked already is shown.
     Choose {
-        step: &'static Step,
+        choices: Vec<Choice>,
         number: usize,
         total: usize,
     },
     /// Everything is answered: show it and ask for confirmation.
     Summary { lines: Vec<(&'static str, String)> },
+}
+
+/// A question on a screen of choices, with what was picked so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub step: &'static Step,
+    /// The stored values picked; empty while unanswered.
+    pub chosen: Vec<String>,
 }
 
 /// What the person did.
@@ -253,15 +265,21 @@ fn accept(
     }
 }
 
-/// Steps grouped as they are asked: runs of typed steps (up to five), and single choices.
+/// Steps grouped as they are asked: runs of typed steps (a form of up to five inputs), and
+/// runs of choices (a screen of up to five select menus).
 pub(super) fn pages(session: &Session) -> Vec<Vec<&'static Step>> {
     let mut pages: Vec<Vec<&'static Step>> = Vec::new();
     for step in session.flow().steps {
+        let typed = step.kind.is_typed();
+        let limit = if typed {
+            MAX_FORM_INPUTS
+        } else {
+            MAX_CHOICES_PER_SCREEN
+        };
         match pages.last_mut() {
             Some(page)
-                if step.kind.is_typed()
-                    && page.last().is_some_and(|s| s.kind.is_typed())
-                    && page.len() < MAX_FORM_INPUTS =>
+                if page.last().is_some_and(|s| s.kind.is_typed() == typed)
+                    && page.len() < limit =>
             {
                 page.push(step);
             }
@@ -311,28 +329,42 @@ fn first_form(session: &Session) -> Prompt {
 }
 
 fn next_prompt(session: &Session, context: &FlowContext<'_>) -> Prompt {
-    let flow = session.flow();
-    let choices: Vec<&Step> = flow
-        .steps
-        .iter()
-        .filter(|s| !s.kind.is_typed() && session.applies(s))
+    let screens: Vec<Vec<&'static Step>> = pages(session)
+        .into_iter()
+        .map(|page| page.into_iter().filter(|s| session.applies(s)).collect())
+        .filter(|page: &Vec<&'static Step>| !page.is_empty())
         .collect();
-    for page in pages(session) {
-        let applicable: Vec<&'static Step> =
-            page.into_iter().filter(|s| session.applies(s)).collect();
+    let total = screens
+        .iter()
+        .filter(|page| !page[0].kind.is_typed())
+        .count();
+    let mut number = 0;
+    for applicable in screens {
+        let choices = !applicable[0].kind.is_typed();
+        if choices {
+            number += 1;
+        }
         if !applicable.iter().any(|s| !session.is_done(s)) {
             continue;
         }
-        return match applicable.first() {
-            Some(step) if !step.kind.is_typed() => Prompt::Choose {
-                step,
-                number: choices
-                    .iter()
-                    .position(|c| c.key == step.key)
-                    .map_or(1, |i| i + 1),
-                total: choices.len(),
-            },
-            _ => form(session, applicable),
+        return if choices {
+            Prompt::Choose {
+                choices: applicable
+                    .into_iter()
+                    .map(|step| Choice {
+                        step,
+                        chosen: match session.answers.get(step.key) {
+                            Some(Answer::One(value)) => vec![value.clone()],
+                            Some(Answer::Many(values)) => values.clone(),
+                            None => Vec::new(),
+                        },
+                    })
+                    .collect(),
+                number,
+                total,
+            }
+        } else {
+            form(session, applicable)
         };
     }
     Prompt::Summary {

@@ -24,8 +24,8 @@ mod validate;
 
 pub use definitions::flow;
 pub use engine::{
-    Closed, Completion, Field, FlowContext, Input, InventoryEntry, MAX_FORM_INPUTS, Outcome,
-    Problem, Prompt, advance, closed, current_prompt,
+    Choice, Closed, Completion, Field, FlowContext, Input, InventoryEntry, MAX_CHOICES_PER_SCREEN,
+    MAX_FORM_INPUTS, Outcome, Problem, Prompt, advance, closed, current_prompt,
 };
 pub use model::{Answer, Condition, Flow, FlowKind, InputKind, Required, Step};
 pub use session::{Session, SessionOwner, SessionStatus};
