@@ -18,7 +18,7 @@ use aimsbot_workflows::records::attestation::{Attestation, AttestationStatus, St
 use aimsbot_workflows::records::concern::handle_sha256;
 use aimsbot_workflows::records::human_override::TrainingCheck;
 use aimsbot_workflows::records::incident::AiSystemRef;
-use aimsbot_workflows::records::{AttestationAnswer, Change, Record};
+use aimsbot_workflows::records::{AttestationAnswer, Change, FieldChanges, Record};
 use aimsbot_workflows::text::{Label, Narrative};
 use aimsbot_workflows::{Actor, Clock, EventKind, Platform, RecordKind, Reference, SystemClock};
 use common::{
@@ -51,20 +51,37 @@ async fn an_override_is_logged_with_its_incident_confidence_and_authority(h: Har
         "{unknown:#}"
     );
 
-    // Bob attested his oversight training: the override cites it.
+    // Bob attested his oversight training, and later training for another system: the
+    // override on the loan scorer cites the one that covers it.
+    let bob_actor = Actor::discord(bob.user_id, bob.username.clone());
+    let change = |reference, change| RecordChange {
+        guild: guild(),
+        reference,
+        actor: bob_actor.clone(),
+        at: SystemClock.now(),
+        change,
+        idempotency_key: None,
+        owed: Vec::new(),
+    };
+    let attested = || Change::attestation_answered(AttestationAnswer::Attested, SystemClock.now());
     let training = attestation_for(&h, &bob, "I completed the credit oversight training").await;
     h.store()
-        .change(RecordChange {
-            guild: guild(),
-            reference: training,
-            actor: Actor::discord(bob.user_id, bob.username.clone()),
-            at: SystemClock.now(),
-            change: Change::attestation_answered(AttestationAnswer::Attested, SystemClock.now()),
-            idempotency_key: None,
-            owed: Vec::new(),
-        })
+        .change(change(training, attested()))
         .await
         .unwrap();
+    let chatbot = attestation_for(&h, &bob, "I completed the support chatbot training").await;
+    let for_the_chatbot = Change::Amend {
+        reason: Narrative::new("The training covers the support chatbot only").unwrap(),
+        changes: FieldChanges::new().set(
+            "ai_system",
+            AiSystemRef::Unregistered(Label::new("Support chatbot").unwrap()),
+        ),
+    };
+    h.store()
+        .change(change(chatbot, for_the_chatbot))
+        .await
+        .unwrap();
+    h.store().change(change(chatbot, attested())).await.unwrap();
     let modal = h
         .interact(subcommand(
             &bob,
@@ -259,6 +276,7 @@ async fn attestation_for(h: &Harness, person: &Invoker, statement: &str) -> Refe
                 answered_at: None,
                 declined_reason: None,
                 expires_at: None,
+                ai_system: None,
                 audience: None,
                 valid_for_days: None,
                 delivered_at: None,

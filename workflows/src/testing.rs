@@ -92,6 +92,7 @@ pub fn pending_attestation(person: Actor, requester: Actor, statement: &str) -> 
         answered_at: None,
         declined_reason: None,
         expires_at: None,
+        ai_system: None,
         audience: None,
         valid_for_days: None,
         delivered_at: None,

@@ -544,6 +544,12 @@ pub fn record_details(stored: &StoredRecord, clocks: Option<&Clocks>) -> String 
                 "Statement",
                 format!("{} (version {})", r.statement.text, r.statement.version),
             ));
+            lines.push(field(
+                "Covers",
+                r.ai_system
+                    .as_ref()
+                    .map_or_else(|| "AI in general".to_owned(), ToString::to_string),
+            ));
             let asked = match &r.audience {
                 Some(audience) => {
                     format!("{}, as one of the {audience}", r.requested_by.display_name)

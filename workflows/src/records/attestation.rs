@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::records::incident::AiSystemRef;
 use crate::text::{Label, Narrative};
 use crate::{Actor, Reference, Timestamp, ValidationError, choice_enum};
 
@@ -55,6 +56,9 @@ pub struct Attestation {
     pub declined_reason: Option<Narrative>,
     /// When the attestation must be renewed, if set outright (see [`Attestation::expires`]).
     pub expires_at: Option<Timestamp>,
+    /// The AI system the training covers; `None` for training in general (AI literacy).
+    #[serde(default)]
+    pub ai_system: Option<AiSystemRef>,
     /// Who was asked and why: the role or audience the request went to.
     #[serde(default)]
     pub audience: Option<Label>,

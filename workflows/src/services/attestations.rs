@@ -46,6 +46,9 @@ pub struct AttestationRequest {
     pub audience: String,
     /// How long an attestation stays current once given.
     pub valid_for_days: Option<u16>,
+    /// The AI system the training covers, as typed (a reference or a name); none for
+    /// training in general.
+    pub system: Option<String>,
 }
 
 /// What a request did.
@@ -162,6 +165,10 @@ impl Attestations {
             )
             .into());
         }
+        let ai_system = match request.system.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(typed) => Some(deps.ai_system(&caller.guild, typed).await?),
+            None => None,
+        };
         let people = deps
             .directory
             .members_with_role(&caller.guild, &request.role)
@@ -192,6 +199,7 @@ impl Attestations {
                         answered_at: None,
                         declined_reason: None,
                         expires_at: None,
+                        ai_system: ai_system.clone(),
                         audience: Some(audience.clone()),
                         valid_for_days: request.valid_for_days,
                         delivered_at: None,

@@ -34,6 +34,7 @@ use crate::records::attestation::AttestationStatus;
 use crate::records::human_override::TrainingCheck;
 use crate::records::incident::AiSystemRef;
 use crate::tenancy::{Tenant, Tenants};
+use crate::text::Label;
 use crate::{Actor, Clock, GuildId, Record, Reference, StoredRecord, ValidationError};
 
 /// The rules that come from configuration.
@@ -205,12 +206,45 @@ impl Deps {
         })
     }
 
-    /// Whether `person`'s training is current at `now`, from their attestations in the guild:
-    /// the latest attested one that has not expired, else the latest expired one.
+    /// A system as typed: an inventory reference, or a name (refused when the deployment
+    /// requires registered systems).
+    pub(crate) async fn ai_system(
+        &self,
+        guild: &GuildId,
+        typed: &str,
+    ) -> Result<AiSystemRef, ServiceError> {
+        if let Ok(reference) = typed.trim().parse::<Reference>() {
+            let stored = self.load(guild, reference).await?;
+            if !matches!(stored.record, Record::AiSystem(_)) {
+                return Err(ServiceError::NotFound(reference));
+            }
+            return Ok(AiSystemRef::Registered(reference));
+        }
+        if self.policy.require_registered_ai_system {
+            return Err(ValidationError::new(
+                "system",
+                format!(
+                    "`{}` is not an AI system reference (AIS-…), and only registered systems \
+                     are accepted here; see /aisystem list",
+                    typed.trim()
+                ),
+            )
+            .into());
+        }
+        Ok(AiSystemRef::Unregistered(Label::for_field(
+            "system",
+            typed.trim(),
+        )?))
+    }
+
+    /// Whether `person`'s training for `system` is current at `now`, from their attestations in
+    /// the guild that cover that system or no system in particular: the latest attested one
+    /// that has not expired, else the latest expired one.
     pub(crate) async fn training_check(
         &self,
         guild: &GuildId,
         person: &Actor,
+        system: &AiSystemRef,
         now: crate::Timestamp,
     ) -> Result<TrainingCheck, ServiceError> {
         let attestations = self
@@ -229,6 +263,9 @@ impl Deps {
             let Record::Attestation(attestation) = &stored.record else {
                 continue;
             };
+            if attestation.ai_system.as_ref().is_some_and(|s| s != system) {
+                continue;
+            }
             match attestation.expires() {
                 Some(at) if at <= now => {
                     expired.get_or_insert(TrainingCheck::Expired {

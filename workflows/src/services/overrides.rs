@@ -11,8 +11,7 @@ use crate::flow::keys::{self, context};
 use crate::ports::{Committed, EvidenceQuery, NewRecord, RecordQuery};
 use crate::records::incident::AiSystemRef;
 use crate::records::{AcceptedOutputs, Record};
-use crate::text::Label;
-use crate::{GuildId, RecordKind, Reference, Timestamp, ValidationError};
+use crate::{RecordKind, Reference, Timestamp, ValidationError};
 
 use super::prompts::{PromptView, StartPrompt};
 use super::{Caller, Deps, ServiceError, request_key};
@@ -142,7 +141,7 @@ impl Overrides {
             .into());
         }
         let record = AcceptedOutputs {
-            ai_system: self.system(&caller.guild, system).await?,
+            ai_system: self.deps.ai_system(&caller.guild, system).await?,
             from,
             to,
             accepted: count,
@@ -176,7 +175,7 @@ impl Overrides {
             caller.require(Permission::LogOverride)?;
         }
         let (from, to) = self.period(period)?;
-        let ai_system = self.system(&caller.guild, system).await?;
+        let ai_system = self.deps.ai_system(&caller.guild, system).await?;
         let stored_as = match &ai_system {
             AiSystemRef::Registered(reference) => reference.to_string(),
             AiSystemRef::Unregistered(name) => name.to_string(),
@@ -247,32 +246,5 @@ impl Overrides {
             ));
         }
         Ok((from, to))
-    }
-
-    /// A system as typed: an inventory reference, or a name (refused when the deployment
-    /// requires registered systems).
-    async fn system(&self, guild: &GuildId, typed: &str) -> Result<AiSystemRef, ServiceError> {
-        if let Ok(reference) = typed.trim().parse::<Reference>() {
-            let stored = self.deps.load(guild, reference).await?;
-            if !matches!(stored.record, Record::AiSystem(_)) {
-                return Err(ServiceError::NotFound(reference));
-            }
-            return Ok(AiSystemRef::Registered(reference));
-        }
-        if self.deps.policy.require_registered_ai_system {
-            return Err(ValidationError::new(
-                "system",
-                format!(
-                    "`{}` is not an AI system reference (AIS-…), and only registered systems \
-                     are accepted here; see /aisystem list",
-                    typed.trim()
-                ),
-            )
-            .into());
-        }
-        Ok(AiSystemRef::Unregistered(Label::for_field(
-            "system",
-            typed.trim(),
-        )?))
     }
 }

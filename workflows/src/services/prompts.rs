@@ -337,8 +337,10 @@ impl Prompts {
         match completion {
             Completion::Create(mut record) => {
                 if let Record::HumanOverride(logged) = &mut record {
-                    logged.overseer_training =
-                        Some(deps.training_check(&session.guild, actor, now).await?);
+                    let check = deps
+                        .training_check(&session.guild, actor, &logged.ai_system, now)
+                        .await?;
+                    logged.overseer_training = Some(check);
                 }
                 let anonymous = is_anonymous(&session);
                 let compliance = self.compliance_notice(&session.guild, &record)?;

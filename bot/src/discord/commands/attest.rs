@@ -69,6 +69,10 @@ async fn request(
     #[min = 1]
     #[max = 3650]
     valid_for_days: Option<u16>,
+    #[description = "The AI system the training covers (none: training in general)"]
+    #[autocomplete = "super::complete_ai_system"]
+    #[max_length = 200]
+    system: Option<String>,
 ) -> Result<(), BotError> {
     let caller = caller(ctx)?;
     // Reading the server's members and recording one attestation each can take longer than
@@ -87,6 +91,7 @@ async fn request(
                 due,
                 audience: role.name.clone(),
                 valid_for_days,
+                system,
             },
         )
         .await?;
