@@ -20,7 +20,7 @@ use aimsbot_workflows::time::ManualClock;
 use aimsbot_workflows::{RecordKind, Reference, Timestamp};
 use chrono::Duration;
 use common::{click, incident_summary, record, reference_in, shown, subcommand};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// The index poise gives each `/incident reported` stage.
 const INITIAL_REPORT: i64 = 2;
@@ -62,9 +62,18 @@ async fn incident(h: &Harness, reference: &Reference) -> Incident {
     incident
 }
 
-async fn incident_command(h: &Harness, invoker: &Invoker, sub: &str, options: Value) -> String {
+/// `/incident SUB reference:REF …options`, as shown to `invoker`.
+async fn on_incident(
+    h: &Harness,
+    invoker: &Invoker,
+    sub: &str,
+    reference: &Reference,
+    options: &[Value],
+) -> String {
+    let mut all = vec![opt::string("reference", &reference.to_string())];
+    all.extend_from_slice(options);
     shown(
-        &h.interact(subcommand(invoker, "incident", sub, options))
+        &h.interact(subcommand(invoker, "incident", sub, Value::Array(all)))
             .await,
     )
 }
@@ -94,31 +103,31 @@ async fn a_not_serious_report_confirmed_serious_by_compliance_runs_from_awarenes
     assert!(shown(new_incident.last().unwrap()).contains(&reference.to_string()));
 
     // A member cannot make the legal judgement.
-    let refused = incident_command(
+    let refused = on_incident(
         &h,
         &alice,
         "assess",
-        json!([
-            opt::string("reference", &reference.to_string()),
+        &reference,
+        &[
             opt::string("serious", "death"),
             opt::string("reason", "I think so"),
-        ]),
+        ],
     )
     .await;
     assert!(refused.contains("compliance"), "{refused}");
 
     // Two days later compliance learns the patient died, and revises the assessment.
     clock.advance(Duration::days(2));
-    let assessed = incident_command(
+    let assessed = on_incident(
         &h,
         &carla,
         "assess",
-        json!([
-            opt::string("reference", &reference.to_string()),
+        &reference,
+        &[
             opt::string("serious", "death"),
             opt::string("reason", "The hospital confirmed the patient died at home."),
             opt::string("causal_link", "2028-11-19 15:00"),
-        ]),
+        ],
     )
     .await;
     let ten_days = aware.plus(Duration::days(10));
@@ -158,18 +167,18 @@ async fn a_not_serious_report_confirmed_serious_by_compliance_runs_from_awarenes
     );
 
     // The initial report stops the clock; the complete one follows.
-    let reported = incident_command(
+    let reported = on_incident(
         &h,
         &carla,
         "reported",
-        json!([
-            opt::string("reference", &reference.to_string()),
+        &reference,
+        &[
             opt::integer("stage", INITIAL_REPORT),
             opt::string("when", "2028-11-22 10:00"),
             opt::string("authority", "Bundesnetzagentur"),
             opt::string("member_states", "de"),
             opt::string("report_reference", "BNetzA-2028-117"),
-        ]),
+        ],
     )
     .await;
     assert!(
@@ -183,42 +192,36 @@ async fn a_not_serious_report_confirmed_serious_by_compliance_runs_from_awarenes
         incident(&h, &reference).await.status,
         IncidentStatus::Reported
     );
-    let missing = incident_command(
+    let missing = on_incident(
         &h,
         &carla,
         "reported",
-        json!([
-            opt::string("reference", &reference.to_string()),
+        &reference,
+        &[
             opt::integer("stage", COMPLETE_REPORT),
             opt::string("authority", "Bundesnetzagentur"),
-        ]),
+        ],
     )
     .await;
     assert!(
         missing.contains("member_states") && missing.contains("is required"),
         "{missing}"
     );
-    incident_command(
+    on_incident(
         &h,
         &carla,
         "reported",
-        json!([
-            opt::string("reference", &reference.to_string()),
+        &reference,
+        &[
             opt::integer("stage", COMPLETE_REPORT),
             opt::string("authority", "Bundesnetzagentur"),
             opt::string("member_states", "DE"),
             opt::string("report_reference", "BNetzA-2028-117-final"),
-        ]),
+        ],
     )
     .await;
 
-    let details = incident_command(
-        &h,
-        &carla,
-        "show",
-        json!([opt::string("reference", &reference.to_string())]),
-    )
-    .await;
+    let details = on_incident(&h, &carla, "show", &reference, &[]).await;
     for expected in [
         "serious-incident assessment revised by compliance: Death of a person",
         "(reason: The hospital confirmed the patient died at home.)",
@@ -257,15 +260,15 @@ async fn a_deployer_informs_the_provider_and_reports_itself_when_the_provider_ca
         "a deployer informs the provider first: {done}"
     );
 
-    let unreachable = incident_command(
+    let unreachable = on_incident(
         &h,
         &carla,
         "reported",
-        json!([
-            opt::string("reference", &reference.to_string()),
+        &reference,
+        &[
             opt::integer("stage", 1),
             opt::string("when", "2028-11-19 12:00"),
-        ]),
+        ],
     )
     .await;
     assert!(
