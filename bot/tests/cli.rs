@@ -347,7 +347,7 @@ fn controls_lists_what_the_records_evidence_and_what_has_none() {
         "{stdout}"
     );
     assert!(
-        line(none, "Art. 73").contains("with initial_report set)"),
+        line(none, "Art. 73").contains("with initial_report or complete_report set)"),
         "{stdout}"
     );
     assert!(

@@ -279,7 +279,41 @@ async fn a_deployer_informs_the_provider_and_reports_itself_when_the_provider_ca
     h.stop().await;
 }
 
+/// A report filed as a near miss that did harm: compliance corrects the kind with the
+/// assessment, in one event; without the correction the assessment is refused.
+async fn compliance_corrects_a_near_miss_that_did_harm(h: Harness) {
+    let (h, _clock) = on_clock(h, "2028-11-20T10:00:00Z").await;
+    let alice = Invoker::in_default_guild("alice");
+    let carla = Invoker::in_default_guild("carla").with_roles(&[COMPLIANCE_ROLE]);
+    let picks: &[(&str, &[&str])] = &[
+        ("kind", &["near_miss"]),
+        ("severity", &["high"]),
+        ("harm_categories", &["health"]),
+        ("serious", &["not_serious"]),
+        ("organisation_role", &["provider"]),
+    ];
+    let summary = incident_summary(&h, &alice, FORM, picks).await;
+    let done = shown(&click(&h, &alice, &summary, ":confirm").await);
+    let reference = reference_in(&done, RecordKind::Incident);
+    let serious = [
+        opt::string("serious", "serious_health_harm"),
+        opt::string("reason", "The patient was harmed after all."),
+    ];
+    let refused = on_incident(&h, &carla, "assess", &reference, &serious).await;
+    assert!(
+        refused.contains("Near miss") && refused.contains("Serious harm to a person's health"),
+        "{refused}"
+    );
+    let mut corrected = serious.to_vec();
+    corrected.push(opt::string("kind", "incident"));
+    let assessed = on_incident(&h, &carla, "assess", &reference, &corrected).await;
+    assert!(assessed.contains("Art. 73(2)"), "{assessed}");
+    assert_eq!(incident(&h, &reference).await.kind.as_str(), "incident");
+    h.stop().await;
+}
+
 aimsbot_tests::on_both_backends!(
+    compliance_corrects_a_near_miss_that_did_harm,
     a_not_serious_report_confirmed_serious_by_compliance_runs_from_awareness_until_reported,
     a_deployer_informs_the_provider_and_reports_itself_when_the_provider_cannot_be_reached,
 );

@@ -284,8 +284,9 @@ pub struct Link {
     pub control: &'static str,
     /// The fields that carry the evidence; empty = the record as a whole.
     pub fields: &'static [&'static str],
-    /// A record counts only when this field is set (a report made, a provider informed).
-    pub requires: Option<&'static str>,
+    /// A record counts only when one of these fields is set (a report made, a provider
+    /// informed); empty = every record of the type.
+    pub requires: &'static [&'static str],
     /// `None`: the catalogue's pairing. `Some(why)`: added here, with the reason.
     pub added_because: Option<&'static str>,
 }
@@ -295,7 +296,7 @@ const fn link(evidence: EvidenceType, control: &'static str) -> Link {
         evidence,
         control,
         fields: &[],
-        requires: None,
+        requires: &[],
         added_because: None,
     }
 }
@@ -304,7 +305,7 @@ const fn by_fields(
     evidence: EvidenceType,
     control: &'static str,
     fields: &'static [&'static str],
-    requires: Option<&'static str>,
+    requires: &'static [&'static str],
 ) -> Link {
     Link {
         evidence,
@@ -320,7 +321,7 @@ const fn added(evidence: EvidenceType, control: &'static str, why: &'static str)
         evidence,
         control,
         fields: &[],
-        requires: None,
+        requires: &[],
         added_because: Some(why),
     }
 }
@@ -351,7 +352,7 @@ pub const LINKS: &[Link] = &[
         IncidentReport,
         "A.8.5",
         &["provider_informed_at", "initial_report", "complete_report"],
-        None,
+        &[],
     ),
     link(IncidentReport, "A.9.4"),
     link(IncidentReport, "A.10.3"),
@@ -360,25 +361,25 @@ pub const LINKS: &[Link] = &[
         IncidentReport,
         "Art. 3(49)",
         &["assessment"],
-        Some("assessment"),
+        &["assessment"],
     ),
     by_fields(
         IncidentReport,
         "Art. 26(5)",
         &["provider_informed_at"],
-        Some("provider_informed_at"),
+        &["provider_informed_at"],
     ),
     by_fields(
         IncidentReport,
         "Art. 72",
         &["what_happened", "kind", "severity"],
-        None,
+        &[],
     ),
     by_fields(
         IncidentReport,
         "Art. 73",
         &["aware_at", "initial_report", "complete_report"],
-        Some("initial_report"),
+        &["initial_report", "complete_report"],
     ),
     // Human overrides.
     link(HumanOverrideRecord, "5.3"),
@@ -390,25 +391,25 @@ pub const LINKS: &[Link] = &[
         HumanOverrideRecord,
         "A.3.2",
         &["overseer", "overseer_authority"],
-        None,
+        &[],
     ),
     link(HumanOverrideRecord, "A.6.2.6"),
     link(HumanOverrideRecord, "A.6.2.8"),
     link(HumanOverrideRecord, "A.9.2"),
     link(HumanOverrideRecord, "A.9.3"),
     link(HumanOverrideRecord, "A.9.4"),
-    by_fields(HumanOverrideRecord, "Art. 12", &["case_reference"], None),
+    by_fields(HumanOverrideRecord, "Art. 12", &["case_reference"], &[]),
     by_fields(
         HumanOverrideRecord,
         "Art. 14(4)",
         &["action", "ai_output", "final_decision"],
-        None,
+        &[],
     ),
     by_fields(
         HumanOverrideRecord,
         "Art. 26(2)",
         &["overseer", "overseer_authority"],
-        None,
+        &[],
     ),
     // Attestations.
     link(TrainingAttestation, "5.3"),
@@ -417,7 +418,7 @@ pub const LINKS: &[Link] = &[
         TrainingAttestation,
         "7.2",
         &["statement", "status", "answered_at"],
-        None,
+        &[],
     ),
     link(TrainingAttestation, "7.3"),
     link(TrainingAttestation, "7.5.1"),
@@ -426,12 +427,7 @@ pub const LINKS: &[Link] = &[
     link(TrainingAttestation, "A.3.2"),
     link(TrainingAttestation, "A.4.6"),
     link(TrainingAttestation, "A.9.2"),
-    by_fields(
-        TrainingAttestation,
-        "Art. 4",
-        &["statement", "status"],
-        None,
-    ),
+    by_fields(TrainingAttestation, "Art. 4", &["statement", "status"], &[]),
     link(TrainingAttestation, "Art. 26(2)"),
     // Corrective actions.
     link(CorrectiveAction, "6.1.3"),
@@ -444,7 +440,7 @@ pub const LINKS: &[Link] = &[
         CorrectiveAction,
         "10.2",
         &["nonconformity", "action", "effectiveness_check"],
-        None,
+        &[],
     ),
     link(CorrectiveAction, "A.6.2.4"),
     link(CorrectiveAction, "A.6.2.6"),
@@ -546,8 +542,8 @@ mod tests {
     fn serious_incident_reporting_is_evidenced_only_once_reported() {
         let art_73 = Control::find("Art. 73").map(|c| c.links().collect::<Vec<_>>());
         assert_eq!(
-            art_73.unwrap_or_default().first().and_then(|l| l.requires),
-            Some("initial_report")
+            art_73.unwrap_or_default().first().map(|l| l.requires),
+            Some(&["initial_report", "complete_report"][..])
         );
     }
 }

@@ -61,8 +61,8 @@ pub struct EvidenceQuery {
     pub kind: RecordKind,
     /// For reviews: only these review kinds (stored names); empty = any.
     pub review_kinds: Vec<&'static str>,
-    /// Only records whose body has this field set (not null).
-    pub requires: Option<&'static str>,
+    /// Only records whose body has one of these fields set (not null); empty = any.
+    pub requires: Vec<&'static str>,
     /// Only records about this AI system (its reference, or the name typed for it).
     pub ai_system: Option<String>,
     pub from: Timestamp,

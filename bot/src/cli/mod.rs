@@ -500,9 +500,11 @@ fn evidenced_by(row: &ControlCoverage, counts: bool) -> String {
             } else {
                 format!(" [{}]", link.fields.join(", "))
             };
-            let condition = link
-                .requires
-                .map_or_else(String::new, |f| format!(" with {f} set"));
+            let condition = if link.requires.is_empty() {
+                String::new()
+            } else {
+                format!(" with {} set", link.requires.join(" or "))
+            };
             let count = if counts {
                 format!(": {count}")
             } else {

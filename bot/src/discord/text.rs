@@ -411,11 +411,18 @@ pub fn clock_lines(incident: &Incident, clocks: &Clocks) -> String {
     };
     if clocks.widespread {
         text.push_str(&format!(
-            "\nInfringement of fundamental rights in {} Member States ({}): a widespread \
-             infringement (Art. 3(61)).",
+            "\nInfringement of fundamental rights in {} Member States ({}): treated as a \
+             widespread infringement (Art. 3(61)).",
             incident.member_states.len(),
             MemberState::join(&incident.member_states)
         ));
+        if incident.member_states.len() < 3 {
+            text.push_str(
+                " With two, Art. 3(61)(a) applies when both differ from the Member State where \
+                 it originated or where the provider or deployer is established; aimsbot does \
+                 not know that one, so the shorter clock is shown.",
+            );
+        }
     }
     for deadline in &clocks.deadlines {
         text.push('\n');
@@ -456,6 +463,8 @@ fn deadline_line(incident: &Incident, deadline: &Deadline) -> String {
     };
     let reporting = &incident.reporting;
     let state = match reporting.met_at(deadline.recipient) {
+        // "Immediately" has no limit to be late against.
+        Some(at) if deadline.days == 0 => format!(" ✅ done on {}", discord_time(at)),
         Some(at) if at <= deadline.due_at => format!(" ✅ met on {}", discord_time(at)),
         Some(at) => format!(" ⚠️ met late, on {}", discord_time(at)),
         None => match (deadline.recipient, reporting.provider_unreachable_at) {

@@ -30,7 +30,7 @@ ORDER BY created_at DESC, reference DESC
 LIMIT $6";
 
 /// How many records of a kind (`$1`) were made in `[$2, $3)`, in a guild (`$4`) or all, of the
-/// review kinds in the JSON array `$5` (empty: any), with the body field `$6` set (or any),
+/// review kinds in the JSON array `$5` (empty: any), with one of the body fields in the JSON array `$6` set (`[]`: any),
 /// about the AI system `$7` (or any).
 const COUNT_EVIDENCE: &str = "
 SELECT COUNT(*)
@@ -39,7 +39,9 @@ WHERE kind = $1 AND created_at >= $2 AND created_at < $3
   AND ($4::text IS NULL OR guild_id = $4)
   AND ($5::jsonb = '[]'::jsonb
        OR body::jsonb ->> 'kind' IN (SELECT jsonb_array_elements_text($5::jsonb)))
-  AND ($6::text IS NULL OR COALESCE(jsonb_typeof(body::jsonb -> $6), 'null') <> 'null')
+  AND ($6::jsonb = '[]'::jsonb
+       OR EXISTS (SELECT 1 FROM jsonb_array_elements_text($6::jsonb) AS field(name)
+                  WHERE COALESCE(jsonb_typeof(records.body::jsonb -> field.name), 'null') <> 'null'))
   AND ($7::text IS NULL OR ai_system = $7)";
 
 /// Any other combination of filters (rare: an operator's or a cross-guild lookup).
@@ -197,7 +199,7 @@ impl Store for PostgresStore {
             .bind(query.to.to_canonical())
             .bind(query.guild.as_ref().map(GuildId::as_str))
             .bind(serde_json::json!(query.review_kinds).to_string())
-            .bind(query.requires)
+            .bind(serde_json::json!(query.requires).to_string())
             .bind(query.ai_system.as_deref())
             .fetch_one(&self.pool)
             .await

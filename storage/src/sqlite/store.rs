@@ -30,7 +30,7 @@ ORDER BY created_at DESC, reference DESC
 LIMIT $6";
 
 /// How many records of a kind (`$1`) were made in `[$2, $3)`, in a guild (`$4`) or all, of the
-/// review kinds in the JSON array `$5` (empty: any), with the body field `$6` set (or any),
+/// review kinds in the JSON array `$5` (empty: any), with one of the body fields in the JSON array `$6` set (`[]`: any),
 /// about the AI system `$7` (or any).
 const COUNT_EVIDENCE: &str = "
 SELECT COUNT(*)
@@ -38,7 +38,8 @@ FROM records
 WHERE kind = $1 AND created_at >= $2 AND created_at < $3
   AND ($4 IS NULL OR guild_id = $4)
   AND ($5 = '[]' OR json_extract(body, '$.kind') IN (SELECT value FROM json_each($5)))
-  AND ($6 IS NULL OR json_extract(body, '$.' || $6) IS NOT NULL)
+  AND ($6 = '[]' OR EXISTS (SELECT 1 FROM json_each($6) AS field
+                            WHERE json_extract(records.body, '$.' || field.value) IS NOT NULL))
   AND ($7 IS NULL OR ai_system = $7)";
 
 /// Any other combination of filters (rare: an operator's or a cross-guild lookup).
@@ -193,7 +194,7 @@ impl Store for SqliteStore {
             .bind(query.to.to_canonical())
             .bind(query.guild.as_ref().map(GuildId::as_str))
             .bind(serde_json::json!(query.review_kinds).to_string())
-            .bind(query.requires)
+            .bind(serde_json::json!(query.requires).to_string())
             .bind(query.ai_system.as_deref())
             .fetch_one(&self.reader)
             .await

@@ -630,41 +630,42 @@ async fn evidence_is_counted_by_period_guild_and_field(db: TestDb) {
         .await
         .unwrap();
     let day = chrono::Duration::days(1);
-    let query =
-        |guild: Option<&str>, requires: Option<&'static str>, from: Timestamp| EvidenceQuery {
-            guild: guild.map(|g| GuildId::new(g).unwrap()),
-            kind: RecordKind::Incident,
-            review_kinds: Vec::new(),
-            requires,
-            ai_system: None,
-            from,
-            to: from.plus(day),
-        };
+    let query = |guild: Option<&str>, requires: &[&'static str], from: Timestamp| EvidenceQuery {
+        guild: guild.map(|g| GuildId::new(g).unwrap()),
+        kind: RecordKind::Incident,
+        review_kinds: Vec::new(),
+        requires: requires.to_vec(),
+        ai_system: None,
+        from,
+        to: from.plus(day),
+    };
     let count = |q: EvidenceQuery| {
         let store = store.clone();
         async move { store.count_evidence(&q).await.unwrap() }
     };
     let made = fixed_now().plus(chrono::Duration::hours(-1));
-    assert_eq!(count(query(None, None, made)).await, 2, "every guild");
-    assert_eq!(count(query(Some("2000"), None, made)).await, 1);
+    assert_eq!(count(query(None, &[], made)).await, 2, "every guild");
+    assert_eq!(count(query(Some("2000"), &[], made)).await, 1);
     assert_eq!(
-        count(query(Some("2000"), None, made.plus(day))).await,
+        count(query(Some("2000"), &[], made.plus(day))).await,
         0,
         "made before the period"
     );
     assert_eq!(
-        count(query(Some("2000"), Some("initial_report"), made)).await,
+        count(query(
+            Some("2000"),
+            &["initial_report", "complete_report"],
+            made
+        ))
+        .await,
         0,
         "not reported yet"
     );
-    assert_eq!(
-        count(query(Some("2000"), Some("assessment"), made)).await,
-        1
-    );
+    assert_eq!(count(query(Some("2000"), &["assessment"], made)).await, 1);
     let reviews = EvidenceQuery {
         kind: RecordKind::Review,
         review_kinds: vec!["management_review"],
-        ..query(None, None, made)
+        ..query(None, &[], made)
     };
     assert_eq!(count(reviews).await, 0);
 
@@ -687,7 +688,12 @@ async fn evidence_is_counted_by_period_guild_and_field(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(
-        count(query(Some("2000"), Some("initial_report"), made)).await,
+        count(query(
+            Some("2000"),
+            &["initial_report", "complete_report"],
+            made
+        ))
+        .await,
         1,
         "reported"
     );

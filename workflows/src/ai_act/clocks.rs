@@ -104,8 +104,11 @@ const INFORM_PROVIDER: Rule = Rule {
 };
 
 /// At least this many Member States make an infringement of fundamental rights by one system
-/// widespread: the same practice, at the same time, by the same operator (Art. 3(61)(b)).
-pub const WIDESPREAD_MEMBER_STATES: usize = 3;
+/// widespread. Art. 3(61)(b) needs three (the same practice, at the same time, by the same
+/// operator); 3(61)(a) needs two other than the one where the act originated or the provider
+/// or deployer is established. aimsbot does not record that Member State, so two count: the
+/// shorter clock is the safe reading until compliance knows better.
+pub const WIDESPREAD_MEMBER_STATES: usize = 2;
 
 /// What the clocks depend on: the incident's current facts and the system's scope.
 #[derive(Debug, Clone, Copy)]
@@ -325,6 +328,7 @@ mod tests {
         );
         assert!(clocks(&facts_three, DATES_OF_APPLICATION).widespread);
 
+        // Two may be widespread under 3(61)(a): the shorter clock, as the safe reading.
         let two = [MemberState::DE, MemberState::FR];
         let facts_two = IncidentFacts {
             member_states: &two,
@@ -332,6 +336,15 @@ mod tests {
         };
         assert_eq!(
             due(&facts_two),
+            [row("Art. 73(3)", 2, "2028-11-26T18:30:00.000000Z")]
+        );
+        let one = [MemberState::DE];
+        let facts_one = IncidentFacts {
+            member_states: &one,
+            ..facts(&[FundamentalRights], OrganisationRole::Provider)
+        };
+        assert_eq!(
+            due(&facts_one),
             [row("Art. 73(2)", 15, "2028-12-09T18:30:00.000000Z")]
         );
     }

@@ -158,7 +158,7 @@ const INCIDENT_STEPS: &[Step] = &[
     Step {
         key: keys::MEMBER_STATES,
         label: "EU Member States affected",
-        placeholder: "e.g. DE, FR, NL (3 or more: widespread)",
+        placeholder: "e.g. DE, FR (2 or more: widespread, Art. 3(61))",
         kind: InputKind::MemberStates,
         required: Required::Yes,
         when: Condition::Includes(keys::SERIOUS, values::FUNDAMENTAL_RIGHTS),

@@ -255,12 +255,13 @@ fn an_incident_report_runs_from_form_to_record_with_its_clocks() {
         RiskScope::HighRisk(HighRiskKind::AnnexIii),
         DATES_OF_APPLICATION,
     );
+    // Two Member States: treated as widespread, so two days.
     assert_eq!(clocks.deadlines.len(), 1);
-    assert_eq!(clocks.deadlines[0].article, "Art. 73(2)");
+    assert_eq!(clocks.deadlines[0].article, "Art. 73(3)");
     assert_eq!(
         clocks.deadlines[0].due_at.to_canonical(),
-        "2026-12-13T09:00:00.000000Z",
-        "15 days from awareness, not from when it happened or was confirmed"
+        "2026-11-30T09:00:00.000000Z",
+        "from awareness, not from when it happened or was confirmed"
     );
     assert!(
         clocks

@@ -39,6 +39,12 @@ pub(super) fn answer(
         InputKind::MemberStates => {
             let states = crate::ai_act::MemberState::parse_list(text)
                 .map_err(|e| ValidationError::new(field, e.message))?;
+            if states.is_empty() {
+                return Err(ValidationError::new(
+                    field,
+                    "name at least one Member State, e.g. DE",
+                ));
+            }
             one(crate::ai_act::MemberState::join(&states))
         }
         InputKind::AiSystem => ai_system(step, text, context).map(Some),

@@ -368,6 +368,17 @@ impl Incident {
         if let Some(assessment) = self.assessment.as_ref().filter(|a| a.is_serious()) {
             serious_needs_harm(assessment, self.kind, &self.harm_categories)?;
         }
+        if self.status == IncidentStatus::Reported
+            && self
+                .reporting
+                .met_at(Recipient::MarketSurveillanceAuthority)
+                .is_none()
+        {
+            return Err(ValidationError::new(
+                IncidentStatus::FIELD,
+                "\"reported\" follows a report to the authority: record it with /incident reported",
+            ));
+        }
         Ok(())
     }
 

@@ -67,7 +67,7 @@ impl Controls {
             .into());
         }
         // Many links share a kind of record and a condition: each is counted once.
-        let mut counted: HashMap<(EvidenceType, Option<&'static str>), u64> = HashMap::new();
+        let mut counted: HashMap<(EvidenceType, &'static [&'static str]), u64> = HashMap::new();
         let mut controls = Vec::with_capacity(CONTROLS.len());
         for control in CONTROLS {
             let mut evidence = Vec::new();
@@ -84,7 +84,7 @@ impl Controls {
                                 guild: guild.clone(),
                                 kind,
                                 review_kinds: reviews.iter().map(|r| r.as_str()).collect(),
-                                requires: link.requires,
+                                requires: link.requires.to_vec(),
                                 ai_system: None,
                                 from,
                                 to,

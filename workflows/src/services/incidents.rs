@@ -8,11 +8,12 @@ use crate::access::Permission;
 use crate::ai_act::{Clocks, MemberState, SeriousCriterion};
 use crate::flow::FlowKind;
 use crate::flow::datetime::parse_past;
-use crate::flow::keys::{self, context};
+use crate::flow::keys::{self, context, values};
 use crate::outbox::NewJob;
 use crate::ports::{Committed, RecordChange, RecordQuery};
 use crate::records::incident::{
-    AuthorityReport, Incident, IncidentStatus, ReportStage, SeriousAssessment,
+    AuthorityReport, HarmCategory, Incident, IncidentKind, IncidentStatus, ReportStage,
+    SeriousAssessment,
 };
 use crate::records::{Change, FieldChanges, Record};
 use crate::text::{Label, Narrative};
@@ -67,6 +68,10 @@ pub struct AssessmentInput {
     pub member_states: Option<String>,
     /// When a causal link was established or suspected; unchanged when `None`.
     pub causal_link_at: Option<String>,
+    /// What kind of event it was, when compliance corrects the reporter's answer.
+    pub kind: Option<String>,
+    /// What was harmed, comma-separated (or "none"), when compliance corrects it.
+    pub harm: Option<String>,
     /// Why: kept in the ledger with who decided.
     pub reason: String,
 }
@@ -268,8 +273,8 @@ impl Incidents {
             return Err(ValidationError::new(
                 MemberState::FIELD,
                 "name the EU Member States affected by the infringement of fundamental rights \
-                 (e.g. DE, FR, NL): in three or more it is widespread (Art. 3(61)) and the limit \
-                 is 2 days",
+                 (e.g. DE, FR): in two or more it is treated as widespread (Art. 3(61)) and the \
+                 limit is 2 days",
             )
             .into());
         }
@@ -277,10 +282,24 @@ impl Incidents {
             Some(text) => Some(self.past("causal_link_at", text, now)?),
             None => incident.causal_link_at,
         };
-        let changes = FieldChanges::new()
+        let mut changes = FieldChanges::new()
             .set("assessment", &assessment)
             .set(MemberState::FIELD, &member_states)
             .set("causal_link_at", causal_link_at);
+        // A near miss or "no harm" cannot stand with a serious assessment: compliance corrects
+        // those answers in the same event when the facts were otherwise.
+        if let Some(kind) = &input.kind {
+            changes = changes.set(IncidentKind::FIELD, kind.parse::<IncidentKind>()?);
+        }
+        if let Some(harm) = &input.harm {
+            let mut harmed = Vec::new();
+            for item in harm.split(',').map(str::trim).filter(|h| !h.is_empty()) {
+                if !item.eq_ignore_ascii_case(values::NO_HARM) {
+                    harmed.push(item.parse::<HarmCategory>()?);
+                }
+            }
+            changes = changes.set(HarmCategory::FIELD, harmed);
+        }
         let compliance = if tenant.compliance_channel {
             ComplianceNotice::Queued
         } else {
@@ -344,7 +363,7 @@ impl Incidents {
                 value.clone().ok_or_else(|| {
                     ValidationError::new(
                         field,
-                        format!("is required for the {}", stage.label().to_lowercase()),
+                        format!("is required for this step: {}", stage.label()),
                     )
                 })
             };

@@ -237,15 +237,15 @@ impl Deps {
         )?))
     }
 
-    /// Whether `person`'s training for `system` is current at `now`, from their attestations in
-    /// the guild that cover that system or no system in particular: the latest attested one
-    /// that has not expired, else the latest expired one.
+    /// Whether `person`'s training for `system` was current at `at` (when they intervened),
+    /// from their attestations in the guild that cover that system or no system in particular
+    /// and were given by then: the latest that had not expired, else the latest expired one.
     pub(crate) async fn training_check(
         &self,
         guild: &GuildId,
         person: &Actor,
         system: &AiSystemRef,
-        now: crate::Timestamp,
+        at: crate::Timestamp,
     ) -> Result<TrainingCheck, ServiceError> {
         let attestations = self
             .store
@@ -257,20 +257,22 @@ impl Deps {
                 limit: 100,
             })
             .await?;
-        let mut expired = None;
+        let mut latest_expired = None;
         // Newest first: the first current one is the one to cite.
         for stored in attestations {
             let Record::Attestation(attestation) = &stored.record else {
                 continue;
             };
-            if attestation.ai_system.as_ref().is_some_and(|s| s != system) {
+            if attestation.ai_system.as_ref().is_some_and(|s| s != system)
+                || attestation.answered_at.is_none_or(|answered| answered > at)
+            {
                 continue;
             }
             match attestation.expires() {
-                Some(at) if at <= now => {
-                    expired.get_or_insert(TrainingCheck::Expired {
+                Some(expired) if expired <= at => {
+                    latest_expired.get_or_insert(TrainingCheck::Expired {
                         attestation: stored.reference,
-                        expired_at: at,
+                        expired_at: expired,
                     });
                 }
                 expires_at => {
@@ -281,7 +283,7 @@ impl Deps {
                 }
             }
         }
-        Ok(expired.unwrap_or(TrainingCheck::NoneAttested))
+        Ok(latest_expired.unwrap_or(TrainingCheck::NoneAttested))
     }
 
     /// An incident's reporting clocks, derived now from its current facts and its AI system's

@@ -187,7 +187,7 @@ impl Overrides {
                 guild: Some(caller.guild.clone()),
                 kind: RecordKind::HumanOverride,
                 review_kinds: Vec::new(),
-                requires: None,
+                requires: Vec::new(),
                 ai_system: Some(stored_as),
                 from,
                 to,
@@ -232,8 +232,12 @@ impl Overrides {
         let whole_day = to_text.trim().eq_ignore_ascii_case("today")
             || to_text.trim().eq_ignore_ascii_case("yesterday")
             || chrono::NaiveDate::parse_from_str(to_text.trim(), "%Y-%m-%d").is_ok();
+        // The end of a whole day is the next day's local midnight (23 or 25 hours away on
+        // the days the clocks change).
         let to = if whole_day {
-            to.plus(chrono::Duration::days(1))
+            let day = to.as_datetime().with_timezone(&zone).date_naive();
+            let next = day.succ_opt().unwrap_or(day);
+            datetime::parse("to", &next.format("%Y-%m-%d").to_string(), now, zone)?
         } else {
             to
         };

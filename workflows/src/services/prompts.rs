@@ -337,8 +337,9 @@ impl Prompts {
         match completion {
             Completion::Create(mut record) => {
                 if let Record::HumanOverride(logged) = &mut record {
+                    let intervened = logged.intervened_at.unwrap_or(now);
                     let check = deps
-                        .training_check(&session.guild, actor, &logged.ai_system, now)
+                        .training_check(&session.guild, actor, &logged.ai_system, intervened)
                         .await?;
                     logged.overseer_training = Some(check);
                 }

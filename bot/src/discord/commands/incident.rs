@@ -20,7 +20,6 @@ use crate::discord::{AppCtx, BotError, Ctx, text};
 pub enum StatusChoice {
     Open,
     Triaged,
-    Reported,
     Contained,
     Closed,
 }
@@ -30,7 +29,6 @@ impl From<StatusChoice> for IncidentStatus {
         match choice {
             StatusChoice::Open => IncidentStatus::Open,
             StatusChoice::Triaged => IncidentStatus::Triaged,
-            StatusChoice::Reported => IncidentStatus::Reported,
             StatusChoice::Contained => IncidentStatus::Contained,
             StatusChoice::Closed => IncidentStatus::Closed,
         }
@@ -255,6 +253,7 @@ async fn update(
 ///
 /// The reporter's answer is a first assessment; this one stands, with who and why in the
 /// ledger, and the reporting deadlines follow it from the stated awareness time.
+#[allow(clippy::too_many_arguments)] // each option is one fact of the assessment
 #[poise::command(slash_command, guild_only)]
 async fn assess(
     ctx: Ctx<'_>,
@@ -266,12 +265,19 @@ async fn assess(
     #[description = "Why: kept in the ledger with your name"]
     #[max_length = 4000]
     reason: String,
-    #[description = "EU Member States affected, e.g. DE, FR, NL (3 or more: widespread)"]
+    #[description = "EU Member States affected, e.g. DE, FR (2 or more: widespread)"]
     #[max_length = 200]
     member_states: Option<String>,
     #[description = "When a causal link to the AI system was established or suspected"]
     #[max_length = 100]
     causal_link: Option<String>,
+    #[description = "Correct the kind of event (a near miss cannot be serious)"]
+    #[autocomplete = "complete_kind"]
+    kind: Option<String>,
+    #[description = "Correct what was harmed, comma-separated, or none"]
+    #[autocomplete = "complete_harm"]
+    #[max_length = 400]
+    harm: Option<String>,
 ) -> Result<(), BotError> {
     let reference = super::reference(&reference, RecordKind::Incident)?;
     ctx.defer_ephemeral().await?;
@@ -284,6 +290,8 @@ async fn assess(
             .collect(),
         member_states,
         causal_link_at: causal_link,
+        kind,
+        harm,
         reason,
     };
     let changed = ctx
