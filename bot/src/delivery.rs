@@ -134,7 +134,16 @@ async fn deliver(services: &Services, sender: &dyn Sender, clock: &dyn Clock, du
             "another worker took over this job (its lease ran out); this attempt was not recorded"
         ),
         Ok(finished) => match finished.next {
-            NextStep::Done => tracing::debug!(job = job.id, kind = job.message.kind(), "delivered"),
+            NextStep::Done => {
+                tracing::debug!(job = job.id, kind = job.message.kind(), "delivered");
+                if let Some(e) = finished.delivery_not_noted {
+                    tracing::warn!(
+                        job = job.id,
+                        reference = %job.message.reference(),
+                        "delivered, but the delivery time could not be noted on the attestation: {e}"
+                    );
+                }
+            }
             NextStep::RetryAt(at) => {
                 tracing::info!(job = job.id, %at, reason, "delivery failed; will retry")
             }

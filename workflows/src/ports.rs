@@ -116,6 +116,8 @@ pub struct RecordQuery {
     pub status: Option<&'static str>,
     /// Only records whose person (reporter, owner, overseer…) is this actor.
     pub person: Option<Actor>,
+    /// Only records about this AI system (its reference, or the name typed for it).
+    pub ai_system: Option<String>,
     pub limit: u32,
 }
 

@@ -26,6 +26,7 @@ FROM records
 WHERE guild_id = $1 AND kind = $2
   AND ($3 IS NULL OR status = $3)
   AND ($4 IS NULL OR (person_platform = $4 AND person_id = $5))
+  AND ($7 IS NULL OR ai_system = $7)
 ORDER BY created_at DESC, reference DESC
 LIMIT $6";
 
@@ -50,6 +51,7 @@ WHERE ($1 IS NULL OR guild_id = $1)
   AND ($2 IS NULL OR kind = $2)
   AND ($3 IS NULL OR status = $3)
   AND ($4 IS NULL OR (person_platform = $4 AND person_id = $5))
+  AND ($7 IS NULL OR ai_system = $7)
 ORDER BY created_at DESC, reference DESC
 LIMIT $6";
 
@@ -181,6 +183,7 @@ impl Store for SqliteStore {
             .bind(query.person.as_ref().map(|p| p.platform.as_str()))
             .bind(query.person.as_ref().map(|p| p.platform_user_id.as_str()))
             .bind(i64::from(query.limit.max(1)))
+            .bind(query.ai_system.as_deref())
             .fetch_all(&self.reader)
             .await
             .map_err(StoreError::backend)?;

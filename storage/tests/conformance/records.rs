@@ -662,6 +662,25 @@ async fn evidence_is_counted_by_period_guild_and_field(db: TestDb) {
         "not reported yet"
     );
     assert_eq!(count(query(Some("2000"), &["assessment"], made)).await, 1);
+    let about = |system: &str| EvidenceQuery {
+        ai_system: Some(system.to_owned()),
+        ..query(Some("2000"), &[], made)
+    };
+    assert_eq!(count(about("credit scorer")).await, 1, "by its AI system");
+    assert_eq!(count(about("chatbot")).await, 0);
+    for (system, found) in [("credit scorer", 1), ("chatbot", 0)] {
+        let listed = store
+            .records(&RecordQuery {
+                guild: Some(guild("2000")),
+                kind: Some(RecordKind::Incident),
+                ai_system: Some(system.to_owned()),
+                limit: 10,
+                ..RecordQuery::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), found, "listed about {system}");
+    }
     let reviews = EvidenceQuery {
         kind: RecordKind::Review,
         review_kinds: vec!["management_review"],

@@ -121,6 +121,7 @@ impl Attestations {
                 kind: Some(RecordKind::Attestation),
                 status: Some(AttestationStatus::Pending.as_str()),
                 person: Some(caller.actor.clone()),
+                ai_system: None,
                 limit: PENDING_LIMIT,
             })
             .await?;

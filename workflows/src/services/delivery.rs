@@ -35,6 +35,10 @@ pub struct Finished {
     pub next: NextStep,
     /// `false` when the lease had been lost to another worker: nothing was recorded.
     pub recorded: bool,
+    /// A delivered attestation request whose delivery time could not be noted on the
+    /// attestation (the message itself was delivered and recorded as such).
+    /// The error, as logs show it.
+    pub delivery_not_noted: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -110,10 +114,16 @@ impl Delivery {
             detail,
         };
         let recorded = deps.outbox.finish(job, attempt, next).await?;
-        if recorded && next == NextStep::Done {
-            self.delivered(job, now).await?;
-        }
-        Ok(Finished { next, recorded })
+        let delivery_not_noted = if recorded && next == NextStep::Done {
+            self.delivered(job, now).await.err().map(|e| e.to_string())
+        } else {
+            None
+        };
+        Ok(Finished {
+            next,
+            recorded,
+            delivery_not_noted,
+        })
     }
 
     /// Notes on an attestation still waiting for its answer when the request reached the

@@ -191,6 +191,7 @@ impl Incidents {
                 kind: Some(crate::RecordKind::Incident),
                 status: status.map(IncidentStatus::as_str),
                 person: (scope == Scope::Mine).then(|| caller.actor.clone()),
+                ai_system: None,
                 limit: LIST_LIMIT,
             })
             .await?;

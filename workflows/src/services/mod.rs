@@ -254,6 +254,7 @@ impl Deps {
                 kind: Some(crate::RecordKind::Attestation),
                 status: Some(AttestationStatus::Attested.as_str()),
                 person: Some(person.clone()),
+                ai_system: None,
                 limit: 100,
             })
             .await?;

@@ -45,7 +45,7 @@ impl OverrideRate {
     }
 }
 
-/// At most this many tallies are read for one rate.
+/// At most this many tallies of one system are read for one rate (newest first).
 const TALLY_LIMIT: u32 = 1000;
 
 /// What an overseer may give upfront.
@@ -188,7 +188,7 @@ impl Overrides {
                 kind: RecordKind::HumanOverride,
                 review_kinds: Vec::new(),
                 requires: Vec::new(),
-                ai_system: Some(stored_as),
+                ai_system: Some(stored_as.clone()),
                 from,
                 to,
             })
@@ -199,6 +199,7 @@ impl Overrides {
             .records(&RecordQuery {
                 guild: Some(caller.guild.clone()),
                 kind: Some(RecordKind::AcceptedOutputs),
+                ai_system: Some(stored_as.clone()),
                 limit: TALLY_LIMIT,
                 ..RecordQuery::default()
             })
