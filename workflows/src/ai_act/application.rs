@@ -5,7 +5,7 @@
 //! which the high-risk rules apply; they are kept here as data, each with its source, so a
 //! further change is a row, not code.
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{NaiveDate, TimeZone};
 
 use crate::Timestamp;
 
@@ -42,16 +42,21 @@ pub enum RiskScope {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateOfApplication {
     pub kind: HighRiskKind,
-    /// 00:00 UTC on this day.
+    /// From 00:00 on this day, Brussels time. (Further east the day starts an hour or two
+    /// earlier; those first hours count here as before the date.)
     pub from: NaiveDate,
     pub source: &'static str,
 }
 
 impl DateOfApplication {
     pub fn starts_at(&self) -> Timestamp {
-        Timestamp::from_datetime(
-            Utc.from_utc_datetime(&self.from.and_hms_opt(0, 0, 0).unwrap_or_default()),
-        )
+        let midnight = self.from.and_hms_opt(0, 0, 0).unwrap_or_default();
+        let start = chrono_tz::Europe::Brussels
+            .from_local_datetime(&midnight)
+            .earliest()
+            .map(|at| at.with_timezone(&chrono::Utc))
+            .unwrap_or_else(|| midnight.and_utc());
+        Timestamp::from_datetime(start)
     }
 
     /// "2 December 2027".

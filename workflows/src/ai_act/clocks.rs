@@ -440,6 +440,21 @@ mod tests {
     }
 
     #[test]
+    fn art_113_the_date_starts_at_midnight_brussels_time() {
+        // 00:30 in Brussels on 2 December 2027 is 23:30 UTC the day before.
+        let just_after = IncidentFacts {
+            aware_at: at("2027-12-01T23:30:00Z"),
+            ..facts(&[SeriousHealthHarm], OrganisationRole::Provider)
+        };
+        assert!(clocks(&just_after, DATES_OF_APPLICATION).is_legal());
+        let just_before = IncidentFacts {
+            aware_at: at("2027-12-01T22:59:00Z"),
+            ..just_after
+        };
+        assert!(!clocks(&just_before, DATES_OF_APPLICATION).is_legal());
+    }
+
+    #[test]
     fn an_unclassified_system_is_treated_as_high_risk() {
         let facts = IncidentFacts {
             scope: RiskScope::Unclassified,
