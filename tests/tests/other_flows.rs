@@ -238,6 +238,23 @@ async fn an_override_is_logged_with_its_incident_confidence_and_authority(h: Har
             .contains("99 outputs of Loan scorer (not in the inventory) reviewed and accepted"),
         "{tallied:#}"
     );
+    // Counting today again would count the same outputs twice.
+    let again = h
+        .interact(subcommand(
+            &bob,
+            "override",
+            "accepted",
+            json!([
+                opt::string("system", "Loan scorer"),
+                opt::integer("count", 5),
+            ]),
+        ))
+        .await;
+    assert!(
+        shown(&again)
+            .contains("you already counted outputs of this system for an overlapping period"),
+        "{again:#}"
+    );
     let rate = h
         .interact(subcommand(
             &bob,

@@ -150,6 +150,16 @@ pub enum AiSystemRef {
     Unregistered(Label),
 }
 
+impl AiSystemRef {
+    /// How storage names it, to find records about it: its reference, or the typed name.
+    pub fn stored_name(&self) -> String {
+        match self {
+            AiSystemRef::Registered(reference) => reference.to_string(),
+            AiSystemRef::Unregistered(name) => name.to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for AiSystemRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

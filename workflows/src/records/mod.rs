@@ -172,10 +172,7 @@ impl Record {
             }) => system,
             _ => return None,
         };
-        Some(match system {
-            incident::AiSystemRef::Registered(reference) => reference.to_string(),
-            incident::AiSystemRef::Unregistered(name) => name.to_string(),
-        })
+        Some(system.stored_name())
     }
 
     /// Fields set when the record is made that no later event may change.

@@ -148,6 +148,33 @@ impl Overrides {
             reviewer: caller.actor.clone(),
         };
         record.validate()?;
+        // Counted twice, the same outputs would lower the rate: one tally per person, system
+        // and day.
+        let mine = self
+            .deps
+            .store
+            .records(&RecordQuery {
+                guild: Some(caller.guild.clone()),
+                kind: Some(RecordKind::AcceptedOutputs),
+                person: Some(caller.actor.clone()),
+                ai_system: Some(record.ai_system.stored_name()),
+                limit: TALLY_LIMIT,
+                ..RecordQuery::default()
+            })
+            .await?;
+        if let Some(earlier) = mine.iter().find(|stored| {
+            matches!(&stored.record, Record::AcceptedOutputs(t) if t.from < to && from < t.to)
+        }) {
+            return Err(ValidationError::new(
+                "from",
+                format!(
+                    "you already counted outputs of this system for an overlapping period ({}); \
+                     count only days not counted yet",
+                    earlier.reference
+                ),
+            )
+            .into());
+        }
         Ok(self
             .deps
             .store
@@ -176,10 +203,7 @@ impl Overrides {
         }
         let (from, to) = self.period(period)?;
         let ai_system = self.deps.ai_system(&caller.guild, system).await?;
-        let stored_as = match &ai_system {
-            AiSystemRef::Registered(reference) => reference.to_string(),
-            AiSystemRef::Unregistered(name) => name.to_string(),
-        };
+        let stored_as = ai_system.stored_name();
         let overrides = self
             .deps
             .store
