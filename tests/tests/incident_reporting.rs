@@ -62,6 +62,18 @@ async fn incident(h: &Harness, reference: &Reference) -> Incident {
     incident
 }
 
+/// Reports an incident with `form` and `picks` and confirms it: its reference and the reply.
+async fn report(
+    h: &Harness,
+    reporter: &Invoker,
+    form: &[(&str, &str)],
+    picks: &[(&str, &[&str])],
+) -> (Reference, String) {
+    let summary = incident_summary(h, reporter, form, picks).await;
+    let done = shown(&click(h, reporter, &summary, ":confirm").await);
+    (reference_in(&done, RecordKind::Incident), done)
+}
+
 /// `/incident SUB reference:REF …options`, as shown to `invoker`.
 async fn on_incident(
     h: &Harness,
@@ -93,9 +105,7 @@ async fn a_not_serious_report_confirmed_serious_by_compliance_runs_from_awarenes
         ("serious", &["not_serious"]),
         ("organisation_role", &["provider"]),
     ];
-    let summary = incident_summary(&h, &alice, FORM, picks).await;
-    let done = shown(&click(&h, &alice, &summary, ":confirm").await);
-    let reference = reference_in(&done, RecordKind::Incident);
+    let (reference, done) = report(&h, &alice, FORM, picks).await;
     assert!(!done.contains("Art. 73"), "{done}");
     let aware = at("2028-11-18T07:30:00Z");
     assert_eq!(incident(&h, &reference).await.aware_at, aware);
@@ -251,9 +261,7 @@ async fn a_deployer_informs_the_provider_and_reports_itself_when_the_provider_ca
         ("serious", &["serious_health_harm"]),
         ("organisation_role", &["deployer"]),
     ];
-    let summary = incident_summary(&h, &alice, &form, picks).await;
-    let done = shown(&click(&h, &alice, &summary, ":confirm").await);
-    let reference = reference_in(&done, RecordKind::Incident);
+    let (reference, done) = report(&h, &alice, &form, picks).await;
     assert!(
         done.contains("Art. 26(5): inform the provider immediately")
             && !done.contains("Art. 73(2)"),
@@ -292,9 +300,7 @@ async fn compliance_corrects_a_near_miss_that_did_harm(h: Harness) {
         ("serious", &["not_serious"]),
         ("organisation_role", &["provider"]),
     ];
-    let summary = incident_summary(&h, &alice, FORM, picks).await;
-    let done = shown(&click(&h, &alice, &summary, ":confirm").await);
-    let reference = reference_in(&done, RecordKind::Incident);
+    let (reference, _) = report(&h, &alice, FORM, picks).await;
     let serious = [
         opt::string("serious", "serious_health_harm"),
         opt::string("reason", "The patient was harmed after all."),

@@ -222,34 +222,25 @@ async fn an_override_is_logged_with_its_incident_confidence_and_authority(h: Har
     assert_eq!(events[0].actor.platform_user_id, bob.user_id.to_string());
 
     // Bob let 99 other outputs stand today: one override in a hundred reviewed.
-    let tallied = h
-        .interact(subcommand(
+    let tally = |count: i64| {
+        subcommand(
             &bob,
             "override",
             "accepted",
             json!([
                 opt::string("system", "Loan scorer"),
-                opt::integer("count", 99),
+                opt::integer("count", count),
             ]),
-        ))
-        .await;
+        )
+    };
+    let tallied = h.interact(tally(99)).await;
     assert!(
         shown(&tallied)
             .contains("99 outputs of Loan scorer (not in the inventory) reviewed and accepted"),
         "{tallied:#}"
     );
     // Counting today again would count the same outputs twice.
-    let again = h
-        .interact(subcommand(
-            &bob,
-            "override",
-            "accepted",
-            json!([
-                opt::string("system", "Loan scorer"),
-                opt::integer("count", 5),
-            ]),
-        ))
-        .await;
+    let again = h.interact(tally(5)).await;
     assert!(
         shown(&again)
             .contains("you already counted outputs of this system for an overlapping period"),

@@ -7,7 +7,6 @@
 //! The catalogue's pairings are judgement, not ISO text ([J] in the catalogue); only clause and
 //! control ids and short titles are used here (the standard itself is copyrighted).
 
-use crate::records::Record;
 use crate::records::review::ReviewKind;
 use crate::{RecordKind, choice_enum};
 
@@ -262,18 +261,6 @@ impl EvidenceType {
                 ],
             ),
         }
-    }
-
-    /// The evidence type of a record, if it is one.
-    pub fn of(record: &Record) -> Option<Self> {
-        EvidenceType::ALL.iter().copied().find(|t| {
-            let (kind, reviews) = t.stored_as();
-            kind == record.kind()
-                && match record {
-                    Record::Review(review) => reviews.contains(&review.kind),
-                    _ => reviews.is_empty(),
-                }
-        })
     }
 }
 

@@ -616,6 +616,9 @@ async fn name_and_handle_lookups_use_an_index(db: TestDb) {
     }
 }
 
+/// The fields of an incident that hold a report to the authority.
+const REPORTS: &[&str] = &["initial_report", "complete_report"];
+
 /// Evidence is counted by kind, period, guild, review kind and a field that must be set.
 async fn evidence_is_counted_by_period_guild_and_field(db: TestDb) {
     let store = db.store();
@@ -652,12 +655,7 @@ async fn evidence_is_counted_by_period_guild_and_field(db: TestDb) {
         "made before the period"
     );
     assert_eq!(
-        count(query(
-            Some("2000"),
-            &["initial_report", "complete_report"],
-            made
-        ))
-        .await,
+        count(query(Some("2000"), REPORTS, made)).await,
         0,
         "not reported yet"
     );
@@ -707,12 +705,7 @@ async fn evidence_is_counted_by_period_guild_and_field(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(
-        count(query(
-            Some("2000"),
-            &["initial_report", "complete_report"],
-            made
-        ))
-        .await,
+        count(query(Some("2000"), REPORTS, made)).await,
         1,
         "reported"
     );
